@@ -1,0 +1,41 @@
+namespace ZfsPortal.Storage;
+
+/// <summary>
+/// One ZFS storage host, like the seed's <c>[zfs]</c> section of manila.conf.
+/// Bound from configuration (<c>Storage:Backends</c>) and validated at start.
+/// </summary>
+public sealed class BackendOptions
+{
+    public string Name { get; set; } = "";
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 22;
+    public string User { get; set; } = "";
+    public string PrivateKeyPath { get; set; } = "";
+
+    /// <summary>SHA-256 host key fingerprint, base64 without padding and without the "SHA256:" prefix.</summary>
+    public string HostKeySha256 { get; set; } = "";
+
+    /// <summary>Address clients mount from; export locations are <c>ShareExportIp:mountpoint</c>.</summary>
+    public string ShareExportIp { get; set; } = "";
+
+    /// <summary>Address of the host on the service network (shown to admins only).</summary>
+    public string ServiceIp { get; set; } = "";
+
+    public List<string> Pools { get; set; } = [];
+    public string DatasetPrefix { get; set; } = "zfsportal_share_";
+    public string SnapshotPrefix { get; set; } = "zfsportal_snap_";
+
+    /// <summary>ZFS properties set on every new dataset of this backend (e.g. compression=lz4).</summary>
+    public Dictionary<string, string> DatasetCreationOptions { get; set; } = [];
+
+    /// <summary>"exportfs" (direct export table entries) or "sharenfs" (the dataset property).</summary>
+    public string NfsHelper { get; set; } = "exportfs";
+
+    public string SudoPath { get; set; } = "/usr/bin/sudo";
+    public string ZfsPath { get; set; } = "/usr/sbin/zfs";
+    public string ZpoolPath { get; set; } = "/usr/sbin/zpool";
+    public string ExportfsPath { get; set; } = "/usr/sbin/exportfs";
+
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+    public int CommandTimeoutSeconds { get; set; } = 60;
+}

@@ -1,0 +1,23 @@
+namespace ZfsPortal.Storage;
+
+public enum StorageFailure
+{
+    /// <summary>TCP connect failed or timed out.</summary>
+    Unreachable,
+    /// <summary>The host presented a key that does not match the pinned fingerprint, or none is pinned.</summary>
+    HostKeyNotTrusted,
+    /// <summary>The key was refused.</summary>
+    AuthenticationFailed,
+    /// <summary>A command ran and exited non-zero.</summary>
+    CommandFailed,
+    /// <summary>A command did not finish within the command time-out.</summary>
+    Timeout,
+}
+
+/// <summary>A host-side failure, with a message meant for people (what happened and what to do).</summary>
+public sealed class StorageHostException(StorageFailure failure, string message, HostCommandRecord? command = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public StorageFailure Failure { get; } = failure;
+    public HostCommandRecord? Command { get; } = command;
+}
