@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace ZfsPortal.Data;
+
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
+    public DbSet<ShareType> ShareTypes => Set<ShareType>();
+    public DbSet<Share> Shares => Set<Share>();
+    public DbSet<Operation> Operations => Set<Operation>();
+    public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
+    public DbSet<HostCommandEntry> HostCommands => Set<HostCommandEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Project>(e =>
+        {
+            e.HasIndex(p => p.Name).IsUnique();
+            e.Property(p => p.Name).HasMaxLength(64);
+            e.Property(p => p.QuotaStamp).IsConcurrencyToken();
+            e.OwnsOne(p => p.Quotas);
+            e.HasMany(p => p.Members).WithOne().HasForeignKey(m => m.ProjectId);
+        });
+        builder.Entity<ProjectMember>(e =>
+        {
+            e.HasKey(m => new { m.ProjectId, m.UserId });
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(m => m.UserId);
+        });
+
+        builder.Entity<ShareType>(e =>
+        {
+            e.HasIndex(t => t.Name).IsUnique();
+            e.Property(t => t.Approval).HasConversion<string>();
+            e.Property(t => t.DatasetProperties).HasConversion(
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new(),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
+                    v => new Dictionary<string, string>(v)));
+        });
+
+        builder.Entity<Share>(e =>
+        {
+            // Names are unique per project; the check in CreateShareService gives the readable message.
+            e.HasIndex(s => new { s.ProjectId, s.Name }).IsUnique();
+            e.HasIndex(s => s.Status);
+            e.Property(s => s.Name).HasMaxLength(ShareRules.MaxNameLength);
+            e.Property(s => s.Description).HasMaxLength(ShareRules.MaxDescriptionLength);
+            e.Property(s => s.Status).HasConversion<string>().HasMaxLength(32);
+            e.HasOne(s => s.Project).WithMany().HasForeignKey(s => s.ProjectId);
+            e.HasOne(s => s.ShareType).WithMany().HasForeignKey(s => s.ShareTypeId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Operation>(e =>
+        {
+            e.Property(o => o.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(o => o.State).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(o => new { o.State, o.HeartbeatAt });
+            e.HasIndex(o => o.ShareId);
+            e.HasMany(o => o.Steps).WithOne().HasForeignKey(s => s.OperationId);
+        });
+        builder.Entity<OperationStep>(e => e.Property(s => s.Outcome).HasConversion<string>().HasMaxLength(16));
+        builder.Entity<HostCommandEntry>(e => e.HasIndex(c => c.OperationId));
+    }
+}
+
+public static class ShareRules
+{
+    public const int MaxNameLength = 64;
+    public const int MaxDescriptionLength = 255;
+}

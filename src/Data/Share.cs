@@ -1,0 +1,30 @@
+namespace ZfsPortal.Data;
+
+public sealed class Share
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid ProjectId { get; set; }
+    public Project? Project { get; set; }
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
+    public Guid ShareTypeId { get; set; }
+    public ShareType? ShareType { get; set; }
+    public string Protocol { get; set; } = "NFS";
+    public int SizeGiB { get; set; }
+    public ShareStatus Status { get; set; }
+
+    /// <summary>Why the share is in its state, in plain words (failures say what to do).</summary>
+    public string? StatusMessage { get; set; }
+
+    /// <summary>Placement; set (and saved) before the dataset is created so a resumed job reuses it.</summary>
+    public string? BackendName { get; set; }
+    public string? Pool { get; set; }
+    public string? Dataset { get; set; }
+
+    public string? ExportLocation { get; set; }
+    public string? ServiceExportLocation { get; set; }
+
+    public string CreatedByUserId { get; set; } = "";
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
+}

@@ -1,0 +1,26 @@
+namespace ZfsPortal.Data;
+
+public enum ApprovalPolicy { Never, Always, AboveSize }
+
+/// <summary>A class of shares with Manila-style extra specs.</summary>
+public sealed class ShareType
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
+    public bool IsPublic { get; set; } = true;
+    public bool IsDefault { get; set; }
+    public bool SnapshotSupport { get; set; } = true;
+    public bool CreateShareFromSnapshotSupport { get; set; } = true;
+
+    /// <summary>Only backends with this name serve the type; null means any.</summary>
+    public string? BackendName { get; set; }
+
+    public int MinSizeGiB { get; set; } = 1;
+    public int MaxSizeGiB { get; set; } = 1000;
+    public ApprovalPolicy Approval { get; set; } = ApprovalPolicy.Never;
+    public int ApprovalAboveGiB { get; set; }
+
+    /// <summary>ZFS dataset properties set on every share of this type (e.g. compression=lz4).</summary>
+    public Dictionary<string, string> DatasetProperties { get; set; } = [];
+}

@@ -1,0 +1,34 @@
+using ZfsPortal.Data;
+
+namespace ZfsPortal.Features.Quotas;
+
+/// <summary>Quota arithmetic for new requests; each refusal is a sentence that says what to do.</summary>
+public static class QuotaCheck
+{
+    public static bool IsUnlimited(int limit) => limit < 0;
+
+    /// <summary>Null when a new share of <paramref name="sizeGiB"/> fits the project's quotas.</summary>
+    public static string? RefuseNewShare(QuotaLimits limits, QuotaUsage usage, int sizeGiB)
+    {
+        if (!IsUnlimited(limits.PerShareGigabytes) && sizeGiB > limits.PerShareGigabytes)
+            return $"A share in this project may be at most {limits.PerShareGigabytes} GiB; choose a smaller size or ask an admin to raise the per-share quota.";
+
+        if (!IsUnlimited(limits.Shares) && usage.Shares + 1 > limits.Shares)
+            return $"The project already has {usage.Shares} of its {limits.Shares} shares{Parenthesised(usage.SharesReserved)}; delete a share or ask an admin to raise the shares quota.";
+
+        if (!IsUnlimited(limits.Gigabytes) && usage.Gigabytes + sizeGiB > limits.Gigabytes)
+        {
+            var left = Math.Max(0, limits.Gigabytes - usage.Gigabytes);
+            return $"A {sizeGiB} GiB share would bring the project to {usage.Gigabytes + sizeGiB} GiB of its {limits.Gigabytes} GiB quota "
+                 + $"({usage.GigabytesInUse} GiB in use{Reserved(usage.GigabytesReserved, " GiB")}); "
+                 + (left > 0 ? $"choose at most {left} GiB, or ask an admin to raise the quota." : "free space or ask an admin to raise the quota.");
+        }
+        return null;
+    }
+
+    private static string Parenthesised(int reserved) =>
+        reserved > 0 ? $" ({reserved} of them still pending)" : "";
+
+    private static string Reserved(long amount, string unit) =>
+        amount > 0 ? $", {amount}{unit} reserved by pending requests" : "";
+}

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Projects;
+
+namespace ZfsPortal.Features.Shares;
+
+public sealed record ShareRow(Guid Id, string Name, string ProjectName, int SizeGiB, ShareStatus Status, string? ExportLocation, DateTime CreatedAt);
+
+public sealed record StepView(string Name, DateTime StartedAt, int DurationMs, StepOutcome Outcome, string? Detail);
+
+public sealed record OperationView(Guid Id, OperationKind Kind, OperationState State, int PlannedSteps, DateTime CreatedAt,
+    DateTime? FinishedAt, string? Message, IReadOnlyList<StepView> Steps)
+{
+    /// <summary>0–100 for a progress bar: finished steps over planned ones, full when the operation ended.</summary>
+    public int Percent => State is OperationState.Succeeded or OperationState.Failed ? 100
+        : PlannedSteps == 0 ? 0 : Math.Min(95, 100 * Steps.Count / PlannedSteps);
+}
+
+public sealed record ShareDetail(Guid Id, string Name, string Description, Guid ProjectId, string ProjectName, string ShareTypeName,
+    string Protocol, int SizeGiB, ShareStatus Status, string? StatusMessage, string? ExportLocation, string? ServiceExportLocation,
+    string? BackendName, string? Pool, string? Dataset, DateTime CreatedAt, OperationView? LatestOperation);
+
+/// <summary>Read side of the shares pages; every query is limited to what the user may see.</summary>
+public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<ShareRow>> ListAsync(CurrentUser user, Guid? projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var shares = db.Shares.Visible(db, user);
+        if (projectId is { } id)
+            shares = shares.Where(s => s.ProjectId == id);
+        return await shares
+            .OrderByDescending(s => s.CreatedAt)
+            .Select(s => new ShareRow(s.Id, s.Name, s.Project!.Name, s.SizeGiB, s.Status, s.ExportLocation, s.CreatedAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Null when the share does not exist or belongs to a project the user is not in.</summary>
+    public async Task<ShareDetail?> GetAsync(CurrentUser user, Guid shareId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var share = await db.Shares.Visible(db, user).AsNoTracking()
+            .Include(s => s.Project).Include(s => s.ShareType)
+            .SingleOrDefaultAsync(s => s.Id == shareId, ct);
+        if (share is null)
+            return null;
+        var operation = await db.Operations.AsNoTracking()
+            .Where(o => o.ShareId == shareId)
+            .OrderByDescending(o => o.CreatedAt)
+            .Include(o => o.Steps)
+            .FirstOrDefaultAsync(ct);
+        return new ShareDetail(share.Id, share.Name, share.Description, share.ProjectId, share.Project!.Name, share.ShareType!.Name,
+            share.Protocol, share.SizeGiB, share.Status, share.StatusMessage, share.ExportLocation,
+            user.IsAdmin ? share.ServiceExportLocation : null, share.BackendName, share.Pool, share.Dataset, share.CreatedAt,
+            operation is null ? null : ToView(operation));
+    }
+
+    private static OperationView ToView(Operation o) => new(o.Id, o.Kind, o.State, o.PlannedSteps, o.CreatedAt, o.FinishedAt, o.Message,
+        o.Steps.OrderBy(s => s.Id).Select(s => new StepView(s.Name, s.StartedAt, s.DurationMs, s.Outcome, s.Detail)).ToList());
+}

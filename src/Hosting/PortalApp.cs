@@ -1,0 +1,60 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Components;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Provisioning;
+
+namespace ZfsPortal.Hosting;
+
+public static class PortalApp
+{
+    /// <summary>Applies migrations and seeds before anything (Hangfire's workers included) starts.</summary>
+    public static async Task PreparePortalAsync(this WebApplication app)
+    {
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+            await using (var db = await factory.CreateDbContextAsync())
+            {
+                await db.Database.MigrateAsync();
+                // WAL lets pages read while a job writes.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+            var logins = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
+            foreach (var login in logins)
+                app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);
+        }
+        RecurringJob.AddOrUpdate<OperationRecovery>("recover-stranded-operations",
+            r => r.RequeueStrandedAsync(CancellationToken.None), Cron.Minutely);
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseAntiforgery();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapStaticAssets();
+        app.MapAccountEndpoints();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            // The endpoint policy below decides; Hangfire's default filter would allow only local requests.
+            Authorization = [new AllowAuthenticatedAdmins()],
+            DisplayStorageConnectionString = false,
+        }).RequireAuthorization(Roles.Admin);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private sealed class AllowAuthenticatedAdmins : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Admin);
+    }
+}

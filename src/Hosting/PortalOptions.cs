@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ZfsPortal.Hosting;
+
+/// <summary>Where the portal keeps its state, and how fast it picks up jobs.</summary>
+public sealed class PortalOptions
+{
+    public const string Section = "Portal";
+
+    /// <summary>Folder for portal.db and hangfire.db; relative paths are under the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>How often idle workers look for new jobs; a job starts within about this time.</summary>
+    [Range(10, 15000)]
+    public int QueuePollMilliseconds { get; set; } = 100;
+
+    [Range(1, 100)]
+    public int WorkerCount { get; set; } = 8;
+
+    public string ResolveDataDirectory(string contentRoot) => Path.GetFullPath(DataDirectory, contentRoot);
+}
+
+/// <summary>The demo logins created on first start; passwords are generated when not configured.</summary>
+public sealed class SeedOptions
+{
+    public const string Section = "Seed";
+
+    public bool Demo { get; set; }
+    public string AdminEmail { get; set; } = "admin@zfsportal.local";
+    public string? AdminPassword { get; set; }
+    public string TenantEmail { get; set; } = "tenant@zfsportal.local";
+    public string? TenantPassword { get; set; }
+    public string DemoProject { get; set; } = "demo";
+}

@@ -1,0 +1,85 @@
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Projects;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Features.ShareTypes;
+using ZfsPortal.Provisioning;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Hosting;
+
+public static class PortalServices
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        var dataDir = portal.ResolveDataDirectory(builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDir);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(dataDir, "portal.db")};Default Timeout=30"));
+        services.AddStorage(builder.Configuration);
+
+        services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.User.RequireUniqueEmail = true;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager();
+        // Identity's stores take the DbContext from the scope; jobs and components use the factory.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/login";
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
+        services.AddCascadingAuthenticationState();
+
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(Path.Combine(dataDir, "hangfire.db"), new SQLiteStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromMilliseconds(portal.QueuePollMilliseconds),
+            }));
+        services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = portal.WorkerCount;
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
+
+        services.AddSingleton<ShareEvents>();
+        services.AddSingleton<IOperationScheduler, HangfireOperationScheduler>();
+        services.AddSingleton<BackendCatalog>();
+        services.AddSingleton<Placement>();
+        services.AddTransient<OperationJob>();
+        services.AddSingleton<OperationRecovery>();
+        services.AddSingleton<IOperationHandler, CreateShareHandler>();
+
+        services.AddScoped<DemoSeed>();
+        services.AddSingleton<CreateShareService>();
+        services.AddSingleton<ShareQueries>();
+        services.AddSingleton<ShareTypeQueries>();
+        services.AddScoped<ProjectSelection>();
+
+        services.AddHostedService<OperationRecoveryAtStart>();
+
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+}

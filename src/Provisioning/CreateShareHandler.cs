@@ -1,0 +1,74 @@
+using ZfsPortal.Data;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>creating → available: place, create the dataset with its refquota, read the mount point back.</summary>
+public sealed class CreateShareHandler(Placement placement, BackendCatalog backends, IStorageHostFactory hosts) : IOperationHandler
+{
+    public const int PlannedSteps = 3;
+
+    public OperationKind Kind => OperationKind.CreateShare;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        if (share.Dataset is null)
+        {
+            var place = await run.StepAsync("Choose a backend and pool", async note =>
+            {
+                var result = await placement.PlaceAsync(share.SizeGiB, share.ShareType!.BackendName, run, ct);
+                note.Detail = $"{result.Backend.Name}, pool {result.Pool}";
+                return result;
+            }, ct);
+            var dataset = DatasetNames.ForShare(place.Pool, place.Backend.DatasetPrefix, share.Id);
+            await run.UpdateShareAsync(s => (s.BackendName, s.Pool, s.Dataset) = (place.Backend.Name, place.Pool, dataset), ct);
+            share = await run.LoadShareAsync(ct);
+        }
+
+        var backend = backends.Get(share.BackendName!);
+        var host = hosts.Open(backend, run);
+        var datasetName = share.Dataset!;
+        await run.StepAsync($"Create dataset {datasetName}", async note =>
+        {
+            if (await host.GetDatasetPropertiesAsync(datasetName, ["refquota"], ct) is not null)
+            {
+                note.Detail = "Already exists (an earlier attempt created it); kept as it is.";
+                return;
+            }
+            var properties = DatasetProperties.ForNewShare(backend, share.ShareType!.DatasetProperties, share.SizeGiB);
+            await host.CreateDatasetAsync(datasetName, properties, ct);
+            note.Detail = string.Join(", ", properties.Select(p => $"{p.Key}={p.Value}"));
+        }, ct);
+
+        var mountpoint = await run.StepAsync("Read the mount point", async note =>
+        {
+            var props = await host.GetDatasetPropertiesAsync(datasetName, ["mountpoint"], ct)
+                        ?? throw new InvalidOperationException($"Dataset {datasetName} disappeared right after it was created.");
+            note.Detail = props["mountpoint"];
+            return props["mountpoint"];
+        }, ct);
+
+        await run.FinishAsync(succeeded: true, message: null, s =>
+        {
+            s.Status = ShareStatus.Available;
+            s.StatusMessage = null;
+            s.ExportLocation = ExportLocations.Nfs(backend.ShareExportIp, mountpoint);
+            s.ServiceExportLocation = string.IsNullOrEmpty(backend.ServiceIp) ? null : ExportLocations.Nfs(backend.ServiceIp, mountpoint);
+        }, ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var what = failure.Message.TrimEnd('.');
+        var advice = failure is OperationStepFailedException { InnerException: NoValidBackendException }
+            ? ""
+            : " Delete this share and request it again; if it fails again, ask an admin to check the backend (the operation's host commands are recorded).";
+        var message = $"The share could not be created: {what}.{advice}";
+        return run.FinishAsync(succeeded: false, message, s =>
+        {
+            s.Status = ShareStatus.Error;
+            s.StatusMessage = message;
+        }, ct);
+    }
+}

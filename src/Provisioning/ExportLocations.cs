@@ -1,0 +1,22 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ZfsPortal.Provisioning;
+
+public static class ExportLocations
+{
+    /// <summary><c>ip:/mountpoint</c>, with the address re-printed canonically (IPv6 in brackets).</summary>
+    public static string Nfs(string exportIp, string mountpoint)
+    {
+        var ip = IPAddress.Parse(exportIp);
+        var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
+        return $"{host}:{mountpoint}";
+    }
+
+    /// <summary>A Linux mount command for the location; the mount point is derived from the share name.</summary>
+    public static string LinuxMountCommand(string exportLocation, string shareName)
+    {
+        var dir = "/mnt/" + new string(shareName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        return $"sudo mkdir -p {dir} && sudo mount -t nfs {exportLocation} {dir}";
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>
+/// Compare-and-set on the portal's own database: a job works on an operation only after moving it from
+/// queued (or from a running state whose heartbeat stopped) to running. Job storages can run one job
+/// twice (see docs/adr/0004-claim-operations-in-the-portal-database.md); the loser of the claim ends quietly.
+/// </summary>
+public static class OperationClaim
+{
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(3);
+
+    public static async Task<bool> TryClaimAsync(PortalDbContext db, Guid operationId, DateTime now, CancellationToken ct)
+    {
+        var staleBefore = now - StaleAfter;
+        var claimed = await db.Operations
+            .Where(o => o.Id == operationId
+                        && (o.State == OperationState.Queued
+                            || (o.State == OperationState.Running && o.HeartbeatAt < staleBefore)))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(o => o.State, OperationState.Running)
+                .SetProperty(o => o.StartedAt, o => o.StartedAt ?? now)
+                .SetProperty(o => o.HeartbeatAt, now)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
+        return claimed == 1;
+    }
+}

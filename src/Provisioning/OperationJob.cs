@@ -1,0 +1,51 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>
+/// The one Hangfire job: claims the operation, then lets its handler carry it out. Hangfire does not
+/// retry it: a failure is recorded as the share's error state, and crashes are picked up by
+/// <see cref="OperationRecovery"/>.
+/// </summary>
+public sealed class OperationJob(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IEnumerable<IOperationHandler> handlers,
+    ShareEvents events,
+    TimeProvider time,
+    ILogger<OperationJob> log)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Operation {0}")]
+    public async Task RunAsync(Guid operationId, CancellationToken ct)
+    {
+        Operation? operation;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (!await OperationClaim.TryClaimAsync(db, operationId, time.GetUtcNow().UtcDateTime, ct))
+            {
+                log.LogInformation("Operation {OperationId} is done or taken by another worker; nothing to do", operationId);
+                return;
+            }
+            operation = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == operationId, ct);
+        }
+
+        var handler = handlers.Single(h => h.Kind == operation.Kind);
+        var run = new OperationRun(operation, dbFactory, events, time);
+        try
+        {
+            await handler.RunAsync(run, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The portal is stopping: the operation stays running and is resumed after the restart.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Operation {OperationId} ({Kind}) failed", operationId, operation.Kind);
+            await handler.FailAsync(run, ex, CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>What a step may say about itself, e.g. "already present; nothing to do".</summary>
+public sealed class StepNote
+{
+    public string? Detail { get; set; }
+}
+
+/// <summary>A step of an operation failed; the message names the step.</summary>
+public sealed class OperationStepFailedException(string step, Exception inner)
+    : Exception($"{step} failed: {inner.Message}", inner)
+{
+    public string Step { get; } = step;
+}
+
+/// <summary>
+/// One claimed run of an operation. Records each step with its timing and the host commands it ran
+/// before the next step starts, keeps the heartbeat fresh, and nudges open pages after every record.
+/// </summary>
+public sealed class OperationRun(
+    Operation operation, IDbContextFactory<PortalDbContext> dbFactory, ShareEvents events, TimeProvider time)
+    : IHostCommandLog
+{
+    private readonly ConcurrentQueue<HostCommandRecord> _commands = new();
+
+    public Guid OperationId => operation.Id;
+    public Guid ShareId => operation.ShareId;
+    public Guid ProjectId => operation.ProjectId;
+    public int Attempt => operation.Attempts;
+
+    public void Add(HostCommandRecord record) => _commands.Enqueue(record);
+
+    public async Task<T> StepAsync<T>(string name, Func<StepNote, Task<T>> action, CancellationToken ct)
+    {
+        var note = new StepNote();
+        var startedAt = time.GetUtcNow().UtcDateTime;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var result = await action(note);
+            await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Succeeded, note.Detail, ct);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Failed, ex.Message, CancellationToken.None);
+            throw new OperationStepFailedException(name, ex);
+        }
+    }
+
+    public Task StepAsync(string name, Func<StepNote, Task> action, CancellationToken ct) =>
+        StepAsync<bool>(name, async note => { await action(note); return true; }, ct);
+
+    public async Task<Share> LoadShareAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Shares.AsNoTracking().Include(s => s.ShareType).SingleAsync(s => s.Id == ShareId, ct);
+    }
+
+    /// <summary>Saves a change to the share before the host is touched, so a resumed run sees it.</summary>
+    public async Task UpdateShareAsync(Action<Share> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var share = await db.Shares.SingleAsync(s => s.Id == ShareId, ct);
+        change(share);
+        share.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        events.Publish(new ShareChanged(ShareId, ProjectId));
+    }
+
+    /// <summary>Ends the operation and sets the share's final state in one transaction.</summary>
+    public async Task FinishAsync(bool succeeded, string? message, Action<Share> finalState, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var op = await db.Operations.SingleAsync(o => o.Id == OperationId, ct);
+        var share = await db.Shares.SingleOrDefaultAsync(s => s.Id == ShareId, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        op.State = succeeded ? OperationState.Succeeded : OperationState.Failed;
+        op.FinishedAt = now;
+        op.HeartbeatAt = now;
+        op.Message = message;
+        if (share is not null)
+        {
+            finalState(share);
+            share.UpdatedAt = now;
+        }
+        AddPendingCommands(db);
+        await db.SaveChangesAsync(ct);
+        events.Publish(new ShareChanged(ShareId, ProjectId));
+    }
+
+    private async Task RecordAsync(string name, DateTime startedAt, TimeSpan took, StepOutcome outcome, string? detail, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.OperationSteps.Add(new OperationStep
+        {
+            OperationId = OperationId, Name = name, StartedAt = startedAt,
+            DurationMs = (int)Math.Ceiling(took.TotalMilliseconds), Outcome = outcome, Detail = detail,
+        });
+        AddPendingCommands(db);
+        var op = await db.Operations.SingleAsync(o => o.Id == OperationId, ct);
+        op.HeartbeatAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        events.Publish(new ShareChanged(ShareId, ProjectId));
+    }
+
+    private void AddPendingCommands(PortalDbContext db)
+    {
+        while (_commands.TryDequeue(out var c))
+        {
+            db.HostCommands.Add(new HostCommandEntry
+            {
+                OperationId = OperationId, Backend = c.Backend, CommandLine = string.Join(' ', c.Argv),
+                ExitCode = c.ExitCode, DurationMs = (int)Math.Ceiling(c.Duration.TotalMilliseconds),
+                Stderr = c.Stderr, StartedAt = c.StartedAt.UtcDateTime,
+            });
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace ZfsPortal.Storage;
+
+/// <summary>
+/// Turns the stderr of common host-side setup mistakes into a sentence that says what to fix,
+/// so an admin reading a failed operation does not have to know sudo's or zfs's wording.
+/// </summary>
+internal static class CommandFailureHints
+{
+    public static string For(int exitCode, string stderr, BackendOptions backend, IReadOnlyList<string> argv)
+    {
+        var command = argv.Count > 2 ? argv[2] : argv[0];
+        if (Has(stderr, "a password is required") || Has(stderr, "a terminal is required"))
+        {
+            return $" The user '{backend.User}' cannot run {command} through sudo without a password: add a sudoers rule " +
+                   $"'{backend.User} ALL=(root) NOPASSWD: {command}' and 'Defaults:{backend.User} !requiretty' on the host.";
+        }
+
+        if (Has(stderr, "is not allowed to execute") || Has(stderr, "is not in the sudoers"))
+        {
+            return $" sudo does not allow '{backend.User}' to run {command}: add it to that user's sudoers rule on the host.";
+        }
+
+        // sudo says "command not found" for a wrong zfs path; the shell exits 127 for a wrong sudo path.
+        if (exitCode == 127 || Has(stderr, "command not found"))
+        {
+            return $" A command path is wrong for this host: check SudoPath and ZfsPath of backend '{backend.Name}' (absolute paths as on the host).";
+        }
+
+        if (Has(stderr, "dataset is busy"))
+        {
+            return " Something on the host still uses the dataset (an NFS client or a process with files open); the portal retries, or try again later.";
+        }
+
+        if (Has(stderr, "out of space"))
+        {
+            return " The pool is full: free space or add capacity before retrying.";
+        }
+
+        return "";
+    }
+
+    private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
+}
