@@ -169,6 +169,27 @@ stop_pid() {
   fi
 }
 
+# uid_pids UID: pids whose real or effective uid is UID.
+uid_pids() {
+  local d ids
+  for d in /proc/[0-9]*; do
+    ids=$(awk '/^Uid:/ {print $2, $3; exit}' "$d/status" 2>/dev/null) || continue
+    [[ " $ids " == *" $1 "* ]] && printf '%s\n' "${d#/proc/}"
+  done
+  return 0
+}
+
+# close_fds: in a subshell about to exec a daemon, close every fd above 2 (the lock on fd 9, pipes
+# inherited from whoever runs this script), so the daemon holds nothing of ours open.
+close_fds() {
+  local fd
+  for fd in "/proc/$BASHPID/fd"/*; do
+    fd=${fd##*/}
+    (( fd > 2 )) && eval "exec $fd>&-" 2>/dev/null
+  done
+  return 0
+}
+
 port_open() { (exec 3<>"/dev/tcp/$LISTEN_IP/$SSH_PORT") 2>/dev/null; }
 
 is_installed() {
@@ -261,7 +282,7 @@ wait_zfs_answers() {
 start_zfs_fuse() {
   [[ -c /dev/fuse ]] || die "zfs-fuse needs /dev/fuse, which this machine does not have"
   rm -f "$ZF_PID"   # zfs-fuse silently refuses to start (rc 1) when its pid file exists
-  ( cd / && exec 9>&- && exec "$ZFS_FUSE" --no-kstat-mount --pidfile "$ZF_PID" </dev/null >>"$ZF_LOG" 2>&1 ) ||
+  ( cd / && close_fds && exec "$ZFS_FUSE" --no-kstat-mount --pidfile "$ZF_PID" </dev/null >>"$ZF_LOG" 2>&1 ) ||
     die "zfs-fuse did not start (rc $?); is another zfs-fuse holding /var/lock/zfs/zfs_lock? see $ZF_LOG"
   wait_zfs_answers 30 || die "zfs-fuse started but 'zpool list' does not answer after 30s (see $ZF_LOG)"
   local p
@@ -276,14 +297,14 @@ ensure_zfs_fuse() {
       log "zfs-fuse: running (pid $p, started by this script)"
     else
       rm -f "$ZF_PID"
-      log "zfs-fuse: running, started elsewhere (pid $(pids_by_comm zfs-fuse | tr '\n' ' ')); reusing it, 'down' will not stop it"
+      log "zfs-fuse: running, started elsewhere (pid $(pids_by_comm zfs-fuse | paste -sd' ')); reusing it, 'down' will not stop it"
     fi
     return 0
   fi
-  others=$(pids_by_comm zfs-fuse | tr '\n' ' ')
-  if [[ -n ${others// /} ]]; then
-    log "zfs-fuse: process ${others}exists but does not answer yet; waiting up to 20s"
-    wait_zfs_answers 20 || die "zfs-fuse (pid ${others% }) runs but 'zpool list' does not answer; stop it or fix it, then run 'up' again"
+  others=$(pids_by_comm zfs-fuse | paste -sd' ')
+  if [[ -n $others ]]; then
+    log "zfs-fuse: process $others exists but does not answer yet; waiting up to 20s"
+    wait_zfs_answers 20 || die "zfs-fuse (pid $others) runs but 'zpool list' does not answer; stop it or fix it, then run 'up' again"
     our_zfs_fuse_pid >/dev/null || rm -f "$ZF_PID"
     return 0
   fi
@@ -375,7 +396,7 @@ ensure_keypair() {
   fi
   [[ $(stat -c '%a %U:%G' "$f") == "600 root:root" ]] || { chown root:root "$f"; chmod 0600 "$f"; changed "keys: fixed mode of $f"; }
   local pub
-  pub="$(ssh-keygen -y -f "$f") $comment"
+  pub="$(ssh-keygen -y -f "$f" | cut -d' ' -f1,2) $comment"
   write_file "$f.pub" 644 root:root <<<"$pub"
   (( WROTE )) && changed "keys: wrote $f.pub"
   return 0
@@ -508,7 +529,7 @@ start_sshd() {
   port_open && die "port $LISTEN_IP:$SSH_PORT is already taken by another process; set ZFSPORTAL_SSH_PORT"
   rm -f "$SSHD_PID"
   # sshd binds, then daemonizes (setsid) and writes its pid file; it outlives this script.
-  ( cd / && exec 9>&- && exec "$SSHD" -f "$SSHD_CONFIG" -E "$SSHD_LOG" </dev/null >/dev/null 2>&1 ) ||
+  ( cd / && close_fds && exec "$SSHD" -f "$SSHD_CONFIG" -E "$SSHD_LOG" </dev/null >/dev/null 2>&1 ) ||
     die "sshd -f $SSHD_CONFIG did not start; see $SSHD_LOG"
   local end=$((SECONDS + 15)) p
   until p=$(our_sshd_pid) && port_open; do
@@ -728,7 +749,7 @@ cmd_status() {
     if p=$(our_zfs_fuse_pid); then
       echo "  ok    zfs-fuse running (pid $p, started by storage-host.sh)"
     else
-      echo "  ok    zfs-fuse running (pid $(pids_by_comm zfs-fuse | tr '\n' ' ' | sed 's/ $//'), started elsewhere)"
+      echo "  ok    zfs-fuse running (pid $(pids_by_comm zfs-fuse | paste -sd' '), started elsewhere)"
     fi
     if pool_imported; then
       local health avail
@@ -809,8 +830,9 @@ cmd_down() {
   local mp="/$POOL" p
   if [[ -x $ZPOOL && -x $ZFS_FUSE ]]; then
     if ! zfs_answers && [[ -z $(pids_by_comm zfs-fuse) ]] &&
-       { [[ -e $POOL_IMG ]] || grep -qaF -- "$POOL" /var/lib/zfs/zpool.cache 2>/dev/null; }; then
-      # The pool may be in zfs-fuse's cache file: start the daemon so the pool is destroyed properly.
+       grep -qaF -- "$POOL" /var/lib/zfs/zpool.cache 2>/dev/null; then
+      # The pool is in zfs-fuse's cache file, so the next zfs-fuse would bring it back (without its
+      # image, as a broken pool): start the daemon now and destroy the pool properly.
       install -d -m 0755 "$HOST_DIR"
       start_zfs_fuse
     fi
@@ -844,8 +866,21 @@ cmd_down() {
   local entry
   if entry=$(getent passwd "$SSH_USER"); then
     if [[ $(cut -d: -f5 <<<"$entry") == "$USER_MARK" ]]; then
-      local _ out
-      for _ in 1 2 3 4 5 6 7 8 9 10; do
+      # Commands run over ssh can outlive their session (no pty, no SIGHUP); they are this user's
+      # and block userdel, so end them, by pid.
+      local uid pids p2 _ out
+      uid=$(cut -d: -f3 <<<"$entry")
+      pids=$(uid_pids "$uid" | tr '\n' ' ')
+      if [[ -n ${pids// /} ]]; then
+        log "down: ending processes of $SSH_USER: $pids"
+        for p2 in $pids; do kill -TERM "$p2" 2>/dev/null || true; done
+        for _ in $(seq 25); do
+          [[ -z $(uid_pids "$uid") ]] && break
+          sleep 0.2
+        done
+        for p2 in $(uid_pids "$uid"); do kill -KILL "$p2" 2>/dev/null || true; done
+      fi
+      for _ in $(seq 20); do
         out=$(userdel -r "$SSH_USER" 2>&1) && break
         getent passwd "$SSH_USER" >/dev/null || break
         sleep 1

@@ -8,7 +8,7 @@ public static class ExportLocations
     /// <summary><c>ip:/mountpoint</c>, with the address re-printed canonically (IPv6 in brackets).</summary>
     public static string Nfs(string exportIp, string mountpoint)
     {
-        var ip = IPAddress.Parse(exportIp);
+        var ip = IPAddress.Parse(exportIp.Trim());
         var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
         return $"{host}:{mountpoint}";
     }

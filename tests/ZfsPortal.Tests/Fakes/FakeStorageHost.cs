@@ -134,7 +134,7 @@ public sealed class FakeStorageHost : IStorageHost, IStorageHostFactory
         BackendOptions backend, IHostCommandLog? log, string dataset, IReadOnlyList<string> properties, CancellationToken ct)
     {
         var argv = new ZfsCommands(backend).GetProperties(dataset, properties);
-        return await RunAsync(backend, log, argv, ct, () =>
+        return await RunAsync(backend, log, argv, () =>
         {
             if (!_datasets.TryGetValue(dataset, out var values))
             {
@@ -145,14 +145,14 @@ public sealed class FakeStorageHost : IStorageHost, IStorageHostFactory
             Refresh(dataset);
             var result = properties.ToDictionary(p => p, p => values.GetValueOrDefault(p, "-"), StringComparer.Ordinal);
             return Outcome<IReadOnlyDictionary<string, string>?>.Ok(result);
-        });
+        }, ct);
     }
 
-    private Task CreateDatasetAsync(
+    private Task<bool> CreateDatasetAsync(
         BackendOptions backend, IHostCommandLog? log, string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct)
     {
         var argv = new ZfsCommands(backend).CreateDataset(dataset, properties);
-        return RunAsync(backend, log, argv, ct, () =>
+        return RunAsync(backend, log, argv, () =>
         {
             if (_datasets.ContainsKey(dataset))
             {
@@ -166,13 +166,13 @@ public sealed class FakeStorageHost : IStorageHost, IStorageHostFactory
 
             NewDataset(dataset, properties);
             return Outcome<bool>.Ok(true);
-        });
+        }, ct);
     }
 
     private Task<PoolCapacity> GetPoolCapacityAsync(BackendOptions backend, IHostCommandLog? log, string pool, CancellationToken ct)
     {
         var argv = new ZfsCommands(backend).GetPoolCapacity(pool);
-        return RunAsync(backend, log, argv, ct, () =>
+        return RunAsync(backend, log, argv, () =>
         {
             if (!_poolSizes.TryGetValue(pool, out var size))
             {
@@ -181,11 +181,11 @@ public sealed class FakeStorageHost : IStorageHost, IStorageHostFactory
 
             var used = _datasets.Where(d => d.Key.StartsWith(pool + "/", StringComparison.Ordinal)).Sum(d => Bytes(d.Value["used"]));
             return Outcome<PoolCapacity>.Ok(new PoolCapacity(pool, size - used, used));
-        });
+        }, ct);
     }
 
     private async Task<T> RunAsync<T>(
-        BackendOptions backend, IHostCommandLog? log, IReadOnlyList<string> argv, CancellationToken ct, Func<Outcome<T>> run)
+        BackendOptions backend, IHostCommandLog? log, IReadOnlyList<string> argv, Func<Outcome<T>> run, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var startedAt = _time.GetUtcNow();

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ZfsPortal.E2E;
+
+/// <summary>
+/// One browser context and page, recording what went wrong in the browser (console errors, page errors,
+/// failed requests and error responses from the portal's own origin) so that tests can assert on it and
+/// failures can show it.
+/// </summary>
+public sealed partial class BrowserSession : IAsyncDisposable
+{
+    private readonly string _testName;
+    private readonly string _origin;
+
+    public BrowserSession(PortalFixture fixture, string testName, IBrowserContext context, IPage page)
+    {
+        _testName = testName;
+        _origin = fixture.BaseAddress.GetLeftPart(UriPartial.Authority);
+        Context = context;
+        Page = page;
+        page.Console += (_, msg) =>
+        {
+            if (msg.Type == "error")
+                ConsoleErrors.Add($"{msg.Text} ({msg.Location})");
+        };
+        page.PageError += (_, error) => PageErrors.Add(error);
+        page.RequestFailed += (_, request) =>
+        {
+            if (IsPortal(request.Url))
+                FailedRequests.Add($"{request.Method} {request.Url}: {request.Failure}");
+        };
+        page.Response += (_, response) =>
+        {
+            if (!IsPortal(response.Url))
+                return;
+            Responses.Add((response.Url, response.Status));
+            if (response.Status >= 400)
+                FailedRequests.Add($"{response.Request.Method} {response.Url}: HTTP {response.Status}");
+        };
+        page.Load += (_, _) => Interlocked.Increment(ref _loads);
+    }
+
+    private int _loads;
+
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
+    public ConcurrentBag<string> ConsoleErrors { get; } = [];
+    public ConcurrentBag<string> PageErrors { get; } = [];
+    public ConcurrentBag<string> FailedRequests { get; } = [];
+    public ConcurrentQueue<(string Url, int Status)> Responses { get; } = new();
+
+    /// <summary>How many full page loads (load events) this page has seen; client-side navigation adds none.</summary>
+    public int Loads => Volatile.Read(ref _loads);
+
+    private bool IsPortal(string url) => url.StartsWith(_origin, StringComparison.OrdinalIgnoreCase);
+
+    public string DescribeProblems() =>
+        $"console errors: [{string.Join(" | ", ConsoleErrors)}]; page errors: [{string.Join(" | ", PageErrors)}]; " +
+        $"failed requests: [{string.Join(" | ", FailedRequests)}]";
+
+    /// <summary>Signs in through the plain HTML form and waits for the redirect to /shares.</summary>
+    public async Task SignInAsync(string email, string password)
+    {
+        await Page.GotoAsync("/account/login");
+        await Page.Locator("#email").FillAsync(email);
+        await Page.Locator("#password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(SharesListUrl());
+    }
+
+    public Task SignInAsTenantAsync() => SignInAsync(PortalFixture.TenantEmail, PortalFixture.TenantPassword);
+
+    /// <summary>
+    /// Opens /shares/new and waits until the form is live: the app keeps its controls disabled until the
+    /// Blazor circuit is connected, because a click on the prerendered page would be lost.
+    /// </summary>
+    public async Task OpenNewShareFormAsync()
+    {
+        await Page.GotoAsync("/shares/new");
+        await WaitForNewShareFormAsync();
+    }
+
+    public async Task WaitForNewShareFormAsync()
+    {
+        await Expect(Page).ToHaveURLAsync(NewShareUrl());
+        await Expect(Page.Locator("#share-name")).ToBeEnabledAsync();
+        await Expect(Page.Locator("#share-size")).ToBeEnabledAsync();
+        await Expect(Page.Locator("[data-testid=create-share-submit]")).ToBeEnabledAsync();
+    }
+
+    /// <summary>Names of the shares in the /shares list (empty if the page shows "No shares yet").</summary>
+    public async Task<IReadOnlyList<string>> ListedShareNamesAsync()
+    {
+        await Page.GotoAsync("/shares");
+        var list = Page.Locator("[data-testid=share-list]");
+        var empty = Page.Locator("[data-testid=shares-empty]");
+        await Expect(list.Or(empty)).ToBeVisibleAsync();
+        if (await empty.IsVisibleAsync())
+            return [];
+        return await list.Locator("tbody tr td:first-child").AllInnerTextsAsync();
+    }
+
+    public async Task<string?> ScreenshotAsync(string label)
+    {
+        try
+        {
+            Directory.CreateDirectory(PortalFixture.ScreenshotDirectory);
+            var stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+            var path = Path.Combine(PortalFixture.ScreenshotDirectory, $"{_testName}-{label}-{stamp}.png");
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            return path;
+        }
+        catch (PlaywrightException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+
+    public static Regex SharesListUrl() => SharesListUrlPattern();
+    public static Regex NewShareUrl() => NewShareUrlPattern();
+    public static Regex SharePageUrl() => SharePageUrlPattern();
+
+    [GeneratedRegex(@"^https?://[^/]+/shares/?(\?.*)?$")]
+    private static partial Regex SharesListUrlPattern();
+
+    [GeneratedRegex(@"^https?://[^/]+/shares/new/?(\?.*)?$")]
+    private static partial Regex NewShareUrlPattern();
+
+    [GeneratedRegex(@"^https?://[^/]+/shares/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/?(\?.*)?$")]
+    private static partial Regex SharePageUrlPattern();
+}

@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ZfsPortal.Data;
+
+namespace ZfsPortal.E2E;
+
+[CollectionDefinition(Name)]
+public sealed class PortalCollection : ICollectionFixture<PortalFixture>
+{
+    public const string Name = "Portal in a browser";
+}
+
+/// <summary>
+/// One portal (WebApplicationFactory on a real Kestrel port, fresh data folder, demo seed, the local ZFS
+/// storage host from <c>scripts/storage-host.sh up</c>) and one headless Chromium, shared by every E2E test.
+/// At the end it destroys, on the host, exactly the share datasets this run created.
+/// </summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    public const string BackendJsonPath = "/var/lib/zfsportal-host/backend.json";
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public const string TenantEmail = "tenant@zfsportal.local";
+    public const string AdminEmail = "admin@zfsportal.local";
+    // Test-only passwords: at least 12 characters with a digit, upper and lower case and a symbol.
+    public const string TenantPassword = "E2e-Tenant-Passw0rd!";
+    public const string AdminPassword = "E2e-Admin-Passw0rd!";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic",
+    ];
+
+    private readonly ConcurrentDictionary<string, byte> _datasets = new(StringComparer.Ordinal);
+    private PortalFactory? _factory;
+    private string? _dataDir;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>Unique per run: share names made by the tests carry it.</summary>
+    public string RunId { get; } = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture)
+                                  + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
+
+    public Uri BaseAddress { get; private set; } = default!;
+    public IPlaywright Playwright { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    public string Pool { get; private set; } = "";
+    public string DatasetPrefix { get; private set; } = "";
+    public string ShareExportIp { get; private set; } = "";
+
+    /// <summary>tests/ZfsPortal.E2E/bin/screenshots (bin/ is not committed).</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(FindProjectDirectory(), "bin", "screenshots");
+
+    /// <summary>Remembers a dataset the tests caused to be created, so that the end of the run destroys it.</summary>
+    public void TrackDataset(string dataset) => _datasets.TryAdd(dataset, 0);
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException(
+                $"E2E tests need Debian's Chromium at {ChromiumPath} and it is missing. Install it with " +
+                "`apt-get install -y --no-install-recommends chromium` (the project's test script installs it for CI; " +
+                "`bash scripts/storage-host.sh up` sets up the storage host the tests also need). Never run `playwright install`.");
+
+        var settings = LoadBackendSettings();
+        await CheckPoolIsUpAsync();
+
+        try
+        {
+            _dataDir = Directory.CreateTempSubdirectory("zfsportal-e2e-").FullName;
+            settings["Portal:DataDirectory"] = _dataDir;
+            settings["Portal:WorkerCount"] = "2";
+            settings["Portal:QueuePollMilliseconds"] = "100";
+            settings["Seed:Demo"] = "true";
+            settings["Seed:AdminEmail"] = AdminEmail;
+            settings["Seed:AdminPassword"] = AdminPassword;
+            settings["Seed:TenantEmail"] = TenantEmail;
+            settings["Seed:TenantPassword"] = TenantPassword;
+            settings["Seed:DemoProject"] = "demo";
+            settings["Logging:LogLevel:Default"] = "Warning";
+            settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+
+            _factory = new PortalFactory(settings);
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+            BaseAddress = _factory.ClientOptions.BaseAddress;
+
+            Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+            Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ChromiumArgs,
+            });
+            Assertions.SetDefaultExpectTimeout(10_000);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh browser context (own cookies) and page; see <see cref="BrowserSession"/>.</summary>
+    public async Task<BrowserSession> NewSessionAsync(string testName)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            Locale = "en-US",
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        return new BrowserSession(this, testName, context, page);
+    }
+
+    /// <summary>Runs a browser test; on failure saves a full-page screenshot into bin/screenshots and rethrows.</summary>
+    public async Task RunInBrowserAsync(string testName, Func<BrowserSession, Task> test)
+    {
+        await using var session = await NewSessionAsync(testName);
+        try
+        {
+            await test(session);
+        }
+        catch (Exception failure)
+        {
+            var shot = await session.ScreenshotAsync("FAILED");
+            throw new Xunit.Sdk.XunitException(
+                $"{failure.Message}\n(screenshot: {shot ?? "could not be taken"}; page: {session.Page.Url})\n{session.DescribeProblems()}\n{failure}");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        var problems = new List<string>();
+        async Task Try(string what, Func<Task> step)
+        {
+            try { await step(); }
+            catch (Exception ex) { problems.Add($"{what}: {ex.Message}"); }
+        }
+
+        if (Browser is { } browser)
+        {
+            Browser = null!;
+            await Try("closing Chromium", () => browser.CloseAsync());
+        }
+        if (Playwright is { } playwright)
+        {
+            Playwright = null!;
+            playwright.Dispose();
+        }
+
+        if (_factory is not null)
+        {
+            // The portal's database is fresh for this run: every share dataset it records was created by these tests.
+            await Try("listing the run's datasets", async () =>
+            {
+                var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+                await using var db = await dbFactory.CreateDbContextAsync();
+                foreach (var ds in await db.Shares.Where(s => s.Dataset != null).Select(s => s.Dataset!).ToListAsync())
+                    TrackDataset(ds);
+            });
+            // Stop the portal (and its Hangfire workers) before touching the datasets they may still work on.
+            await Try("stopping the portal", () => _factory.DisposeAsync().AsTask());
+            _factory = null;
+        }
+
+        foreach (var dataset in _datasets.Keys.Order(StringComparer.Ordinal))
+        {
+            var error = await HostZfs.DestroyShareDatasetAsync(Pool, DatasetPrefix, dataset);
+            if (error is not null)
+                problems.Add(error);
+        }
+
+        if (_dataDir is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            await Try("deleting the data folder", () =>
+            {
+                Directory.Delete(_dataDir, recursive: true);
+                return Task.CompletedTask;
+            });
+            _dataDir = null;
+        }
+
+        Console.WriteLine($"[e2e] fixture lived {_clock.Elapsed.TotalSeconds:F1} s; destroyed {_datasets.Count} dataset(s).");
+        if (problems.Count > 0)
+            throw new InvalidOperationException("E2E cleanup failed:\n  " + string.Join("\n  ", problems));
+    }
+
+    /// <summary>backend.json (written by scripts/storage-host.sh up) flattened into Storage:Backends:0:* settings.</summary>
+    private Dictionary<string, string?> LoadBackendSettings()
+    {
+        if (!File.Exists(BackendJsonPath))
+            throw new InvalidOperationException(
+                $"The local ZFS storage host is not set up: {BackendJsonPath} does not exist. " +
+                "Run `bash scripts/storage-host.sh up` (as root) first; it writes that file.");
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(BackendJsonPath));
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw new InvalidOperationException($"{BackendJsonPath} is not a JSON object; re-run `bash scripts/storage-host.sh up`.");
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Flatten(doc.RootElement, "Storage:Backends:0", settings);
+
+        Pool = settings.GetValueOrDefault("Storage:Backends:0:Pools:0")
+               ?? throw new InvalidOperationException($"{BackendJsonPath} lists no pool (Pools); re-run `bash scripts/storage-host.sh up`.");
+        DatasetPrefix = settings.GetValueOrDefault("Storage:Backends:0:DatasetPrefix") ?? "zfsportal_share_";
+        ShareExportIp = settings.GetValueOrDefault("Storage:Backends:0:ShareExportIp") ?? "";
+        return settings;
+    }
+
+    private static void Flatten(JsonElement element, string key, Dictionary<string, string?> into)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in element.EnumerateObject())
+                    Flatten(p.Value, $"{key}:{p.Name}", into);
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                    Flatten(item, $"{key}:{i++}", into);
+                break;
+            case JsonValueKind.String:
+                into[key] = element.GetString();
+                break;
+            case JsonValueKind.Null:
+                break;
+            default:
+                into[key] = element.GetRawText(); // numbers and booleans as written
+                break;
+        }
+    }
+
+    private async Task CheckPoolIsUpAsync()
+    {
+        HostZfs.Result r;
+        try
+        {
+            r = await HostZfs.RunAsync(HostZfs.Zfs, "get", "-H", "-o", "value", "name", Pool);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"Cannot run {HostZfs.Zfs} ({ex.Message}): the local ZFS storage host is not set up. Run `bash scripts/storage-host.sh up`.", ex);
+        }
+        if (r.ExitCode != 0 || r.StdOut.Trim() != Pool)
+            throw new InvalidOperationException(
+                $"The local ZFS storage host is not up: pool '{Pool}' is not available ({r.Describe()}). " +
+                "Run `bash scripts/storage-host.sh up` (and `bash scripts/storage-host.sh status` to see what is missing).");
+    }
+
+    private static string FindProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ZfsPortal.E2E.csproj")))
+                return dir.FullName;
+        return AppContext.BaseDirectory;
+    }
+
+    private sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // UseSetting reaches Program before AddPortal reads the configuration (host settings become arguments).
+            foreach (var (key, value) in settings)
+                builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Tests.Integration;
+
+[CollectionDefinition("storage-host")]
+public sealed class StorageHostCollectionDefinition : ICollectionFixture<StorageHostFixture>;
+
+/// <summary>
+/// The real local storage host (zfs-fuse + a private sshd, set up by scripts/storage-host.sh). Loads its
+/// backend settings, shares one connection pool, and reads the host back by running zfs and exportfs
+/// locally as root, independently of the code under test. Datasets made through
+/// <see cref="NewDatasetName"/> are destroyed at the end. A missing host fails every test; it never skips.
+/// </summary>
+public sealed class StorageHostFixture : IAsyncLifetime
+{
+    public const string DefaultBackendFile = "/var/lib/zfsportal-host/backend.json";
+    public const string TestDatasetPrefix = "zfsportal_test_";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    private readonly string _backendJson;
+    private readonly ConcurrentQueue<string> _created = new();
+
+    // The storage host is this machine, so its own binaries read it back, as root and without SSH.
+    private readonly string _zfs;
+    private readonly string _exportfs;
+
+    public StorageHostFixture()
+    {
+        var file = Environment.GetEnvironmentVariable("ZFSPORTAL_BACKEND_FILE") is { Length: > 0 } overridden ? overridden : DefaultBackendFile;
+        if (!File.Exists(file))
+        {
+            throw new InvalidOperationException(
+                $"The local storage host is not up: run `bash scripts/storage-host.sh up` ({file} is missing).");
+        }
+
+        _backendJson = File.ReadAllText(file);
+        var backend = Backend;
+        if (backend.Pools.Count == 0 || string.IsNullOrEmpty(backend.HostKeySha256))
+        {
+            throw new InvalidOperationException(
+                $"{file} has no pool or no host key; the local storage host is not up: run `bash scripts/storage-host.sh up`.");
+        }
+
+        Pool = backend.Pools[0];
+        _zfs = backend.ZfsPath;
+        _exportfs = backend.ExportfsPath;
+        Connections = new SshConnectionPool();
+    }
+
+    /// <summary>A fresh copy of the host's settings each time, so a test may change it (e.g. the pin).</summary>
+    public BackendOptions Backend => JsonSerializer.Deserialize<BackendOptions>(_backendJson, Json)
+                                     ?? throw new InvalidOperationException("The backend file is empty.");
+
+    public string Pool { get; }
+
+    public SshConnectionPool Connections { get; }
+
+    public IStorageHost Open(IHostCommandLog log, BackendOptions? backend = null) =>
+        new SshStorageHostFactory(Connections, TimeProvider.System).Open(backend ?? Backend, log);
+
+    /// <summary>The concrete host, for tests of what only it does (running any argv, the pool).</summary>
+    public SshStorageHost OpenSsh(IHostCommandLog log, BackendOptions? backend = null) =>
+        new(backend ?? Backend, Connections, log, TimeProvider.System);
+
+    /// <summary>A unique dataset name in the pool, destroyed when the tests end.</summary>
+    public string NewDatasetName()
+    {
+        var name = $"{Pool}/{TestDatasetPrefix}{Guid.NewGuid():N}";
+        _created.Enqueue(name);
+        return name;
+    }
+
+    /// <summary>Local <c>zfs get -H -p -o name,property,value</c>; null when the dataset does not exist.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> ZfsGetAsync(string dataset, params string[] properties)
+    {
+        var result = await RunLocalAsync(_zfs, "get", "-H", "-p", "-o", "name,property,value", string.Join(',', properties), dataset);
+        if (result.ExitCode != 0)
+        {
+            return result.Stderr.Contains("dataset does not exist", StringComparison.Ordinal)
+                ? null
+                : throw new InvalidOperationException($"Local zfs get failed: {result.Stderr}");
+        }
+
+        return ZfsGetParser.Parse(result.Stdout)[dataset];
+    }
+
+    /// <summary>Local <c>exportfs -v</c>: the export table as the NFS server sees it.</summary>
+    public async Task<string> ExportfsAsync()
+    {
+        var result = await RunLocalAsync(_exportfs, "-v");
+        return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"exportfs -v failed: {result.Stderr}");
+    }
+
+    /// <summary>Destroys a dataset and its snapshots, retrying while zfs says it is busy.</summary>
+    public async Task DestroyDatasetAsync(string dataset)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await RunLocalAsync(_zfs, "destroy", "-r", dataset);
+            if (result.ExitCode == 0 || result.Stderr.Contains("dataset does not exist", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (!result.Stderr.Contains("busy", StringComparison.Ordinal) || attempt == 10)
+            {
+                throw new InvalidOperationException($"Could not destroy {dataset}: {result.Stderr}");
+            }
+
+            await Task.Delay(100 * attempt);
+        }
+    }
+
+    public static async Task<LocalResult> RunLocalAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new LocalResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (await ZfsGetAsync(Pool, "available") is null)
+        {
+            throw new InvalidOperationException(
+                $"The pool '{Pool}' does not exist locally; the local storage host is not up: run `bash scripts/storage-host.sh up`.");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Connections.Dispose();
+        var failures = new List<string>();
+        while (_created.TryDequeue(out var dataset))
+        {
+            try
+            {
+                await DestroyDatasetAsync(dataset);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException("Test datasets were left behind: " + string.Join("; ", failures));
+        }
+    }
+
+    public sealed record LocalResult(int ExitCode, string Stdout, string Stderr);
+}

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Provisioning;
+using ZfsPortal.Storage;
+using ZfsPortal.Tests.Fakes;
+
+namespace ZfsPortal.Tests.Support;
+
+/// <summary>Schedules nothing; remembers what was handed to it so a test can run the job itself.</summary>
+public sealed class RecordingScheduler : IOperationScheduler
+{
+    private readonly List<Guid> _enqueued = [];
+
+    public IReadOnlyList<Guid> Enqueued { get { lock (_enqueued) return [.. _enqueued]; } }
+
+    public void Enqueue(Guid operationId) { lock (_enqueued) _enqueued.Add(operationId); }
+}
+
+/// <summary>
+/// The portal's services wired over a real SQLite database and a storage host of the test's choice,
+/// with helpers that read like the situation a test sets up.
+/// </summary>
+public sealed class TestWorld : IDisposable
+{
+    public TestWorld(IStorageHostFactory? hosts = null, BackendOptions? backend = null)
+    {
+        Fake = new FakeStorageHost(backend);
+        Hosts = hosts ?? Fake;
+        Backend = backend ?? Fake.Backend;
+        var catalog = new BackendCatalog(Options.Create(new StorageOptions { Backends = [Backend] }));
+        Events = new ShareEvents(NullLogger<ShareEvents>.Instance);
+        CreateShares = new CreateShareService(Db, Scheduler, Events, TimeProvider.System);
+        Queries = new ShareQueries(Db);
+        Job = new OperationJob(Db, [new CreateShareHandler(new Placement(catalog, Hosts), catalog, Hosts)], Events,
+            TimeProvider.System, NullLogger<OperationJob>.Instance);
+        DefaultType = AddShareType("default", t => t.IsDefault = true);
+    }
+
+    public TestDatabase Db { get; } = new();
+    public FakeStorageHost Fake { get; }
+    public IStorageHostFactory Hosts { get; }
+    public BackendOptions Backend { get; }
+    public RecordingScheduler Scheduler { get; } = new();
+    public ShareEvents Events { get; }
+    public CreateShareService CreateShares { get; }
+    public ShareQueries Queries { get; }
+    public OperationJob Job { get; }
+    public ShareType DefaultType { get; }
+
+    public ShareType AddShareType(string name, Action<ShareType>? configure = null)
+    {
+        var type = new ShareType { Name = name, Description = $"{name} shares", MinSizeGiB = 1, MaxSizeGiB = 100 };
+        configure?.Invoke(type);
+        using var db = Db.CreateDbContext();
+        db.ShareTypes.Add(type);
+        db.SaveChanges();
+        return type;
+    }
+
+    public (Project Project, CurrentUser Member) AddProjectWithMember(string name, QuotaLimits? quotas = null)
+    {
+        using var db = Db.CreateDbContext();
+        var user = new PortalUser { UserName = $"{name}-user@example.test", Email = $"{name}-user@example.test" };
+        var project = new Project { Name = name, Quotas = quotas ?? QuotaLimits.Defaults };
+        db.Users.Add(user);
+        db.Projects.Add(project);
+        db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = user.Id });
+        db.SaveChanges();
+        return (project, new CurrentUser(user.Id, user.UserName, IsAdmin: false));
+    }
+
+    public Task<CreateShareResult> RequestShareAsync(CurrentUser user, Project project, string name, string size, Guid? type = null) =>
+        CreateShares.CreateAsync(user, new CreateShareRequest(project.Id, type ?? DefaultType.Id, name, null, size));
+
+    /// <summary>Runs every job the service queued, as a Hangfire worker would.</summary>
+    public async Task RunQueuedJobsAsync()
+    {
+        foreach (var id in Scheduler.Enqueued)
+            await Job.RunAsync(id, CancellationToken.None);
+    }
+
+    public Share Share(Guid id)
+    {
+        using var db = Db.CreateDbContext();
+        return db.Shares.Single(s => s.Id == id);
+    }
+
+    public List<Operation> OperationsOf(Guid shareId)
+    {
+        using var db = Db.CreateDbContext();
+        return db.Operations.Where(o => o.ShareId == shareId).Select(o => o).ToList()
+            .Select(o => { o.Steps = db.OperationSteps.Where(s => s.OperationId == o.Id).OrderBy(s => s.Id).ToList(); return o; })
+            .ToList();
+    }
+
+    public List<HostCommandEntry> CommandsOf(Guid operationId)
+    {
+        using var db = Db.CreateDbContext();
+        return db.HostCommands.Where(c => c.OperationId == operationId).OrderBy(c => c.Id).ToList();
+    }
+
+    public void Dispose() => Db.Dispose();
+}
