@@ -40,7 +40,9 @@ readonly PACKAGES=(zfs-fuse openssh-server sudo nfs-kernel-server)
 
 readonly ZFS=/usr/sbin/zfs ZPOOL=/usr/sbin/zpool EXPORTFS=/usr/sbin/exportfs
 readonly ZFS_FUSE=/usr/sbin/zfs-fuse SSHD=/usr/sbin/sshd SUDO=/usr/bin/sudo
-readonly SUDOERS_FILE=/etc/sudoers.d/zfsportal-host
+# One drop-in per SSH user, so that a second host set up with other ZFSPORTAL_* settings keeps its own.
+if [[ $SSH_USER == zfsportal ]]; then readonly SUDOERS_FILE=/etc/sudoers.d/zfsportal-host
+else readonly SUDOERS_FILE="/etc/sudoers.d/zfsportal-host-$SSH_USER"; fi
 readonly LOCK_FILE=/run/lock/zfsportal-host.lock
 POLICY_RC_D=/usr/sbin/policy-rc.d   # variable only so that a test can point it elsewhere
 # The user's GECOS field marks it as ours: `up` adopts and `down` deletes only a user carrying it.
@@ -459,7 +461,7 @@ ensure_sudoers() {
   fi
   # A name containing '.' is ignored by sudo, so the candidate is inert until it is renamed.
   local tmp
-  tmp=$(mktemp /etc/sudoers.d/.zfsportal-host.XXXXXX)
+  tmp=$(mktemp "/etc/sudoers.d/.${SUDOERS_FILE##*/}.XXXXXX")
   CLEANUP+=("rm -f '$tmp'")
   sudoers_content >"$tmp"
   chmod 0440 "$tmp"
@@ -892,7 +894,7 @@ cmd_down() {
     fi
   fi
   if [[ -e $SUDOERS_FILE ]]; then rm -f "$SUDOERS_FILE"; changed "down: removed $SUDOERS_FILE"; fi
-  rm -f /etc/sudoers.d/.zfsportal-host.* 2>/dev/null || true
+  rm -f "/etc/sudoers.d/.${SUDOERS_FILE##*/}".* 2>/dev/null || true
 
   if [[ -d $HOST_DIR ]]; then
     rm -f "$POOL_IMG" "$POOL_MARK" "$ZF_PID" "$ZF_LOG" "$CLIENT_KEY" "$CLIENT_KEY.pub" \

@@ -87,7 +87,8 @@ internal sealed class SshConnectionSlot(string backendName, ILogger logger) : ID
             {
                 _connection?.Dispose();
                 _connection = null;
-                _connecting = ConnectAsync(backend);
+                // Task.Run: SSH.NET's handshake blocks a thread, and must never run inline under this lock.
+                _connecting = Task.Run(() => ConnectAsync(backend));
             }
 
             connecting = _connecting;

@@ -37,7 +37,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         {
             if (!IsPortal(response.Url))
                 return;
-            Responses.Add((response.Url, response.Status));
+            Responses.Enqueue((response.Url, response.Status));
             if (response.Status >= 400)
                 FailedRequests.Add($"{response.Request.Method} {response.Url}: HTTP {response.Status}");
         };

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ZfsPortal.E2E;
 
-[Collection(PortalCollection.Name)]
+[Collection(PortalGroup.Name)]
 public sealed class CreateShareTests(PortalFixture portal)
 {
     private static readonly TimeSpan BecomesAvailableWithin = TimeSpan.FromSeconds(30);
@@ -17,7 +17,8 @@ public sealed class CreateShareTests(PortalFixture portal)
             var name = $"e2e-{portal.RunId}";
 
             await s.SignInAsTenantAsync();
-            await page.GetByRole(AriaRole.Link, new() { Name = "New share" }).First.ClickAsync();
+            // The button in the page (the navigation drawer has a "New share" link too).
+            await page.Locator(".mud-main-content").GetByRole(AriaRole.Link, new() { Name = "New share" }).First.ClickAsync();
             await s.WaitForNewShareFormAsync();
 
             // From here on the page must update itself over the circuit: a reload would lose this marker.

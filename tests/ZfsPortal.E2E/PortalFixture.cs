@@ -14,7 +14,7 @@ using ZfsPortal.Data;
 namespace ZfsPortal.E2E;
 
 [CollectionDefinition(Name)]
-public sealed class PortalCollection : ICollectionFixture<PortalFixture>
+public sealed class PortalGroup : ICollectionFixture<PortalFixture>
 {
     public const string Name = "Portal in a browser";
 }
@@ -24,6 +24,7 @@ public sealed class PortalCollection : ICollectionFixture<PortalFixture>
 /// storage host from <c>scripts/storage-host.sh up</c>) and one headless Chromium, shared by every E2E test.
 /// At the end it destroys, on the host, exactly the share datasets this run created.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
 public sealed class PortalFixture : IAsyncLifetime
 {
     public const string BackendJsonPath = "/var/lib/zfsportal-host/backend.json";

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: unit, bUnit, integration against the real local storage host, and the browser tests
+# in Debian's Chromium. Installs what the tests need and brings the storage host up first; a host this
+# script brought up is taken down again at the end.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+host_was_up=false
+if bash scripts/storage-host.sh status >/dev/null 2>&1; then host_was_up=true; fi
+bash scripts/storage-host.sh up
+bash scripts/dotnet-check.sh
+bash scripts/browser-install.sh
+
+cleanup() {
+  if [[ $host_was_up == false && -z ${ZFSPORTAL_KEEP_HOST:-} ]]; then bash scripts/storage-host.sh down || true; fi
+}
+trap cleanup EXIT
+
+results="$root/.build/test-results"
+rm -rf "$results"
+status=0
+dotnet test ZfsPortal.sln -c Release --nologo --logger "trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1200000 || status=$?
+
+# One plain closing line over all test projects, so that CI can tell a run that ran no test.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [[ -f $trx ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+if [[ $status -ne 0 ]]; then exit "$status"; fi
+if [[ $passed -eq 0 || $failed -ne 0 ]]; then exit 1; fi
