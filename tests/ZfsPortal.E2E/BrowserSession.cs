@@ -111,7 +111,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
             Directory.CreateDirectory(PortalFixture.ScreenshotDirectory);
             var stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
             var path = Path.Combine(PortalFixture.ScreenshotDirectory, $"{_testName}-{label}-{stamp}.png");
-            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
             return path;
         }
         catch (PlaywrightException)

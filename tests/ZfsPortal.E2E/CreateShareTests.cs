@@ -51,6 +51,7 @@ public sealed class CreateShareTests(PortalFixture portal)
             await Expect(page.Locator("[data-testid=operation-progress]")).ToBeVisibleAsync();
             await Expect(page.Locator("[data-testid=operation-step]")).ToHaveCountAsync(3);
             await Expect(page.Locator("[data-testid=operation-step]").Nth(1)).ToContainTextAsync(dataset);
+            await Expect(page.Locator("[data-testid=operation-progress] [role=progressbar]")).ToHaveAttributeAsync("aria-valuenow", "100");
 
             // The dataset is real: on the host, with the requested size as refquota, at the exported mount point.
             var props = await HostZfs.GetAsync(dataset, "refquota", "mountpoint");

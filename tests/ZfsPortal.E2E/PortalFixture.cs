@@ -27,7 +27,9 @@ public sealed class PortalGroup : ICollectionFixture<PortalFixture>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
 public sealed class PortalFixture : IAsyncLifetime
 {
-    public const string BackendJsonPath = "/var/lib/zfsportal-host/backend.json";
+    /// <summary>Where scripts/storage-host.sh writes backend.json; it honours ZFSPORTAL_HOST_DIR, and so do the tests.</summary>
+    public static string BackendJsonPath { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("ZFSPORTAL_HOST_DIR") is { Length: > 0 } dir ? dir : "/var/lib/zfsportal-host", "backend.json");
     public const string ChromiumPath = "/usr/bin/chromium";
 
     public const string TenantEmail = "tenant@zfsportal.local";
