@@ -96,7 +96,8 @@ public sealed class DemoSeed(
             File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    private static string Generate() => "Zp-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', '_').Replace('+', '-');
+    // The fixed prefix guarantees every character class Identity asks for, whatever the random part holds.
+    private static string Generate() => "Zp7-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', '_').Replace('+', '-');
 
     private static void Check(IdentityResult result)
     {

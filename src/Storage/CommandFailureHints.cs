@@ -11,8 +11,10 @@ internal static class CommandFailureHints
         var command = argv.Count > 2 ? argv[2] : argv[0];
         if (Has(stderr, "a password is required") || Has(stderr, "a terminal is required"))
         {
-            return $" The user '{backend.User}' cannot run {command} through sudo without a password: add a sudoers rule " +
-                   $"'{backend.User} ALL=(root) NOPASSWD: {command}' and 'Defaults:{backend.User} !requiretty' on the host.";
+            // sudo -n answers this both when the rule is missing and when the path is not the one the rule names.
+            return $" The user '{backend.User}' may not run {command} through sudo without a password: check that the path is " +
+                   $"right for this host, and that sudoers holds '{backend.User} ALL=(root) NOPASSWD: {command}' and " +
+                   $"'Defaults:{backend.User} !requiretty'.";
         }
 
         if (Has(stderr, "is not allowed to execute") || Has(stderr, "is not in the sudoers"))

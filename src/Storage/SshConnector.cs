@@ -68,7 +68,7 @@ internal static class SshConnector
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException or ArgumentException)
         {
             throw new StorageHostException(StorageFailure.AuthenticationFailed,
-                $"Cannot use the private key '{backend.PrivateKeyPath}' for {where}: {ex.Message} " +
+                $"Cannot use the private key '{backend.PrivateKeyPath}' for {where}: {ex.Message.TrimEnd('.')}. " +
                 "Check that the file exists, is readable by the portal, and is an unencrypted OpenSSH or PEM private key.",
                 inner: ex);
         }
@@ -92,7 +92,7 @@ internal static class SshConnector
         return ex switch
         {
             SshAuthenticationException => new StorageHostException(StorageFailure.AuthenticationFailed,
-                $"{Capitalize(where)} refused the key '{backend.PrivateKeyPath}' for user '{backend.User}' ({ex.Message}). " +
+                $"{Capitalize(where)} refused the key '{backend.PrivateKeyPath}' for user '{backend.User}' ({ex.Message.TrimEnd('.')}). " +
                 $"Add the matching public key to ~{backend.User}/.ssh/authorized_keys on the host and check that the account is not locked.",
                 inner: ex),
             _ when timedOut || ex is SshOperationTimeoutException =>
@@ -108,10 +108,10 @@ internal static class SshConnector
                     $"The host name '{backend.Host}' of storage backend '{backend.Name}' does not resolve. Check the Host setting or DNS.",
                     inner: ex),
             SocketException socket => new StorageHostException(StorageFailure.Unreachable,
-                $"Cannot reach {where}: {socket.Message} ({socket.SocketErrorCode}). Check the network path to the host.",
+                $"Cannot reach {where}: {socket.Message.TrimEnd('.')} ({socket.SocketErrorCode}). Check the network path to the host.",
                 inner: ex),
             _ => new StorageHostException(StorageFailure.Unreachable,
-                $"Could not open an SSH session to {where}: {ex.Message}. Check that sshd on the host is healthy (its log says why it closed the connection).",
+                $"Could not open an SSH session to {where}: {ex.Message.TrimEnd('.')}. Check that sshd on the host is healthy (its log says why it closed the connection).",
                 inner: ex),
         };
     }

@@ -82,52 +82,49 @@ public sealed class SshStorageHost(BackendOptions backend, SshConnectionPool poo
                 return record;
             }
 
-            var command = lease.Client.CreateCommand(commandLine);
-            using (command)
+            using var command = lease.Client.CreateCommand(commandLine);
+            command.CommandTimeout = TimeSpan.FromSeconds(backend.CommandTimeoutSeconds);
+            try
             {
-                command.CommandTimeout = TimeSpan.FromSeconds(backend.CommandTimeoutSeconds);
-                try
-                {
-                    await command.ExecuteAsync(ct).ConfigureAwait(false);
-                }
-                catch (SshOperationTimeoutException ex)
-                {
-                    var record = Record(-1, $"timed out after {backend.CommandTimeoutSeconds} s. {SafeError(command)}");
-                    throw new StorageHostException(StorageFailure.Timeout,
-                        $"`{Describe(argv)}` on backend '{backend.Name}' did not finish within {backend.CommandTimeoutSeconds} s. " +
-                        "The host may be overloaded or a pool may be hung; check the host, or raise CommandTimeoutSeconds if it is just slow.",
-                        record, ex);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    Record(-1, $"cancelled by the portal before it finished. {SafeError(command)}");
-                    throw;
-                }
-                catch (Exception ex) when (ex is SshConnectionException or SocketException or ObjectDisposedException or IOException)
-                {
-                    lease.MarkBroken(ex.Message);
-                    var record = Record(-1, $"connection lost: {ex.Message}");
-                    if (readOnly && attempt == 1)
-                    {
-                        continue;
-                    }
-
-                    throw new StorageHostException(StorageFailure.Unreachable,
-                        $"The connection to backend '{backend.Name}' dropped while running `{Describe(argv)}` ({ex.Message}). " +
-                        "The portal reconnects on the next attempt; if this repeats, check the host and the network to it.",
-                        record, ex);
-                }
-
-                var stderr = command.Error;
-                if (command.ExitStatus is not { } exitCode)
-                {
-                    exitCode = -1;
-                    stderr = $"killed by signal {command.ExitSignal ?? "(unknown)"}. {stderr}";
-                }
-
-                var done = Record(exitCode, stderr);
-                return new HostCommandResult(exitCode, command.Result, done.Stderr, done);
+                await command.ExecuteAsync(ct).ConfigureAwait(false);
             }
+            catch (SshOperationTimeoutException ex)
+            {
+                var record = Record(-1, $"timed out after {backend.CommandTimeoutSeconds} s. {SafeError(command)}");
+                throw new StorageHostException(StorageFailure.Timeout,
+                    $"`{Describe(argv)}` on backend '{backend.Name}' did not finish within {backend.CommandTimeoutSeconds} s. " +
+                    "The host may be overloaded or a pool may be hung; check the host, or raise CommandTimeoutSeconds if it is just slow.",
+                    record, ex);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Record(-1, $"cancelled by the portal before it finished. {SafeError(command)}");
+                throw;
+            }
+            catch (Exception ex) when (ex is SshConnectionException or SocketException or ObjectDisposedException or IOException)
+            {
+                lease.MarkBroken(ex.Message);
+                var record = Record(-1, $"connection lost: {ex.Message}");
+                if (readOnly && attempt == 1)
+                {
+                    continue;
+                }
+
+                throw new StorageHostException(StorageFailure.Unreachable,
+                    $"The connection to backend '{backend.Name}' dropped while running `{Describe(argv)}` ({ex.Message.TrimEnd('.')}). " +
+                    "The portal reconnects on the next attempt; if this repeats, check the host and the network to it.",
+                    record, ex);
+            }
+
+            var stderr = command.Error;
+            if (command.ExitStatus is not { } exitCode)
+            {
+                exitCode = -1;
+                stderr = $"killed by signal {command.ExitSignal ?? "(unknown)"}. {stderr}";
+            }
+
+            var done = Record(exitCode, stderr);
+            return new HostCommandResult(exitCode, command.Result, done.Stderr, done);
         }
     }
 
@@ -145,9 +142,9 @@ public sealed class SshStorageHost(BackendOptions backend, SshConnectionPool poo
 
     private StorageHostException Failed(HostCommandResult result, string what)
     {
-        var stderr = result.Stderr.Length > 0 ? result.Stderr : "(no error output)";
+        var stderr = result.Stderr.Length > 0 ? result.Stderr.TrimEnd('.') : "(no error output)";
         return new StorageHostException(StorageFailure.CommandFailed,
-            $"{what} on backend '{backend.Name}' failed (exit {result.ExitCode}): {stderr}" +
+            $"{what} on backend '{backend.Name}' failed (exit {result.ExitCode}): {stderr}." +
             CommandFailureHints.For(result.ExitCode, result.Stderr, backend, result.Record.Argv),
             result.Record);
     }
