@@ -18,6 +18,9 @@ public sealed class PortalOptions
     [Range(1, 100)]
     public int WorkerCount { get; set; } = 8;
 
+    /// <summary>False for a portal node that only serves pages; its queued jobs wait for a node that runs them.</summary>
+    public bool RunJobs { get; set; } = true;
+
     public string ResolveDataDirectory(string contentRoot) => Path.GetFullPath(DataDirectory, contentRoot);
 }
 

@@ -56,11 +56,15 @@ public static class PortalServices
             {
                 QueuePollInterval = TimeSpan.FromMilliseconds(portal.QueuePollMilliseconds),
             }));
-        services.AddHangfireServer(o =>
+        if (portal.RunJobs)
         {
-            o.WorkerCount = portal.WorkerCount;
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-        });
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = portal.WorkerCount;
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+            services.AddHostedService<OperationRecoveryAtStart>();
+        }
 
         services.AddSingleton<ShareEvents>();
         services.AddSingleton<IOperationScheduler, HangfireOperationScheduler>();
@@ -75,8 +79,6 @@ public static class PortalServices
         services.AddSingleton<ShareQueries>();
         services.AddSingleton<ShareTypeQueries>();
         services.AddScoped<ProjectSelection>();
-
-        services.AddHostedService<OperationRecoveryAtStart>();
 
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();

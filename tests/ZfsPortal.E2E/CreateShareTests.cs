@@ -56,7 +56,7 @@ public sealed class CreateShareTests(PortalFixture portal)
             // The dataset is real: on the host, with the requested size as refquota, at the exported mount point.
             var props = await HostZfs.GetAsync(dataset, "refquota", "mountpoint");
             Assert.True(props is not null, $"Dataset {dataset} does not exist on the host.");
-            Assert.Equal("2147483648", props["refquota"]);
+            Assert.Equal("1073741824", props["refquota"]);
             var mountpoint = props["mountpoint"];
             Assert.StartsWith("/", mountpoint, StringComparison.Ordinal);
             Assert.EndsWith(":" + mountpoint, exportLocation, StringComparison.Ordinal);
