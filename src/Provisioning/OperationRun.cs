@@ -116,7 +116,7 @@ public sealed class OperationRun(
         {
             db.HostCommands.Add(new HostCommandEntry
             {
-                OperationId = OperationId, Backend = c.Backend, CommandLine = string.Join(' ', c.Argv),
+                OperationId = OperationId, Backend = c.Backend, CommandLine = ShellQuote.Join(c.Argv),
                 ExitCode = c.ExitCode, DurationMs = (int)Math.Ceiling(c.Duration.TotalMilliseconds),
                 Stderr = c.Stderr, StartedAt = c.StartedAt.UtcDateTime,
             });

@@ -15,7 +15,58 @@ public interface IStorageHost
 
     /// <summary>Usable capacity of a pool from <c>zfs get -Hp available,used POOL</c>.</summary>
     Task<PoolCapacity> GetPoolCapacityAsync(string pool, CancellationToken ct);
+
+    /// <summary>Sets properties, one <c>zfs set k=v DATASET</c> each (zfs-fuse takes one per call).</summary>
+    Task SetPropertiesAsync(string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct);
+
+    /// <summary>
+    /// Destroys a filesystem dataset that has no snapshots: unmounts it first, retries a bounded number of
+    /// times on "dataset is busy". False when it did not exist (already gone counts as done).
+    /// </summary>
+    Task<bool> DestroyDatasetAsync(string dataset, CancellationToken ct);
+
+    /// <summary><c>zfs snapshot DATASET@NAME</c>; the argument is the full snapshot name.</summary>
+    Task CreateSnapshotAsync(string snapshot, CancellationToken ct);
+
+    /// <summary><c>zfs destroy DATASET@NAME</c>; false when it did not exist.</summary>
+    Task<bool> DestroySnapshotAsync(string snapshot, CancellationToken ct);
+
+    /// <summary>
+    /// The dataset's snapshots (full names) with the given properties, read portably
+    /// (<c>zfs get -H -p -o name,property,value PROPS -r DATASET</c>, snapshot rows only).
+    /// Empty when the dataset has none; null when the dataset does not exist.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> GetSnapshotsAsync(
+        string dataset, IReadOnlyList<string> properties, CancellationToken ct);
+
+    /// <summary>
+    /// An independent copy of a snapshot as a new dataset: <c>zfs send SNAP | zfs receive NEW</c> as one
+    /// pipeline on the host, then the given properties are set on NEW. The caller checks that NEW is absent.
+    /// </summary>
+    Task CopyFromSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct);
+
+    /// <summary><c>zfs clone -o k=v … SNAP NEW</c>: instant, but pins the origin snapshot.</summary>
+    Task CloneSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct);
+
+    /// <summary>
+    /// Makes the host export the mount point of <paramref name="exports"/> to exactly its clients, through the
+    /// backend's NFS helper (<c>exportfs</c> entries or the <c>sharenfs</c> property). The whole set is
+    /// applied each time, so applying twice changes nothing; an empty set removes every export of the path.
+    /// The result is read back from the host and compared; a mismatch is a failure.
+    /// </summary>
+    Task ApplyExportsAsync(NfsExport exports, CancellationToken ct);
+
+    /// <summary>What the host's export table says about a path right now (from <c>exportfs -v</c>).</summary>
+    Task<IReadOnlyList<NfsClientRule>> ReadExportsAsync(string mountpoint, CancellationToken ct);
 }
+
+/// <summary>A path and the whole set of clients that may mount it.</summary>
+public sealed record NfsExport(string Dataset, string Mountpoint, IReadOnlyList<NfsClientRule> Clients);
+
+public enum NfsAccessLevel { ReadWrite, ReadOnly }
+
+/// <summary>One client of an export: a canonical address or network (see <see cref="AccessTarget"/>).</summary>
+public sealed record NfsClientRule(AccessTarget Target, NfsAccessLevel Level, bool RootSquash);
 
 /// <summary>Opens hosts for backends; connections are kept open and shared per backend.</summary>
 public interface IStorageHostFactory

@@ -9,7 +9,7 @@ namespace ZfsPortal.Storage;
 /// <see cref="ZfsCommands"/>, quoted by <see cref="ShellQuote"/>, and recorded in the log the host
 /// was opened with whatever its outcome (a command that never reached the host is not recorded).
 /// </summary>
-public sealed class SshStorageHost(BackendOptions backend, SshConnectionPool pool, IHostCommandLog log, TimeProvider time) : IStorageHost
+public sealed partial class SshStorageHost(BackendOptions backend, SshConnectionPool pool, IHostCommandLog log, TimeProvider time) : IStorageHost
 {
     /// <summary>Longest stderr kept in a record or message; zfs errors are one line, this bounds the odd stack dump.</summary>
     public const int MaxStderrChars = 2000;

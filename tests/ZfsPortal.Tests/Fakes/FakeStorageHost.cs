@@ -9,7 +9,7 @@ namespace ZfsPortal.Tests.Fakes;
 /// "dataset already exists", "parent does not exist"), and records every command like the real host.
 /// As a factory it opens the same in-memory host for every backend; <see cref="OpenedBackends"/> says which.
 /// </summary>
-public sealed class FakeStorageHost : IStorageHost, IStorageHostFactory
+public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
 {
     public const long DefaultPoolSizeBytes = 100L * 1024 * 1024 * 1024;
 
@@ -291,7 +291,7 @@ public sealed class FakeStorageHost : IStorageHost, IStorageHostFactory
         public static Outcome<T> Fail(string stderr) => new(1, stderr, default!, IsError: true);
     }
 
-    private sealed class View(FakeStorageHost host, BackendOptions backend, IHostCommandLog log) : IStorageHost
+    private sealed partial class View(FakeStorageHost host, BackendOptions backend, IHostCommandLog log) : IStorageHost
     {
         public Task<IReadOnlyDictionary<string, string>?> GetDatasetPropertiesAsync(string dataset, IReadOnlyList<string> properties, CancellationToken ct) =>
             host.GetDatasetPropertiesAsync(backend, log, dataset, properties, ct);
