@@ -1,6 +1,10 @@
 namespace ZfsPortal.Data;
 
-public enum OperationKind { CreateShare }
+public enum OperationKind
+{
+    CreateShare, CreateShareFromSnapshot, DeleteShare, ExtendShare, ShrinkShare,
+    CreateSnapshot, DeleteSnapshot, SyncAccessRules,
+}
 
 public enum OperationState { Queued, Running, Succeeded, Failed }
 
@@ -12,6 +16,10 @@ public sealed class Operation
     public OperationState State { get; set; } = OperationState.Queued;
     public Guid ProjectId { get; set; }
     public Guid ShareId { get; set; }
+
+    /// <summary>The snapshot a snapshot operation works on.</summary>
+    public Guid? SnapshotId { get; set; }
+
     public string RequestedByUserId { get; set; } = "";
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime? StartedAt { get; set; }

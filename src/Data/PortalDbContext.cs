@@ -11,6 +11,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<ShareType> ShareTypes => Set<ShareType>();
     public DbSet<Share> Shares => Set<Share>();
+    public DbSet<Snapshot> Snapshots => Set<Snapshot>();
+    public DbSet<AccessRule> AccessRules => Set<AccessRule>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
     public DbSet<HostCommandEntry> HostCommands => Set<HostCommandEntry>();
@@ -54,8 +56,28 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.Property(s => s.Name).HasMaxLength(ShareRules.MaxNameLength);
             e.Property(s => s.Description).HasMaxLength(ShareRules.MaxDescriptionLength);
             e.Property(s => s.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(s => s.AccessRulesStatus).HasConversion<string>().HasMaxLength(16);
             e.HasOne(s => s.Project).WithMany().HasForeignKey(s => s.ProjectId);
             e.HasOne(s => s.ShareType).WithMany().HasForeignKey(s => s.ShareTypeId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Snapshot>(e =>
+        {
+            e.HasIndex(s => new { s.ShareId, s.Name }).IsUnique();
+            e.HasIndex(s => s.ProjectId);
+            e.Property(s => s.Name).HasMaxLength(ShareRules.MaxNameLength);
+            e.Property(s => s.Description).HasMaxLength(ShareRules.MaxDescriptionLength);
+            e.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            // A share with snapshots cannot be deleted (the service says so); the database agrees.
+            e.HasOne(s => s.Share).WithMany().HasForeignKey(s => s.ShareId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<AccessRule>(e =>
+        {
+            e.HasIndex(r => new { r.ShareId, r.Target }).IsUnique();
+            e.Property(r => r.Target).HasMaxLength(64);
+            e.Property(r => r.Level).HasConversion<string>().HasMaxLength(8);
+            e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
+            e.HasOne<Share>().WithMany().HasForeignKey(r => r.ShareId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Operation>(e =>

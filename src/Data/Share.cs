@@ -11,7 +11,18 @@ public sealed class Share
     public ShareType? ShareType { get; set; }
     public string Protocol { get; set; } = "NFS";
     public int SizeGiB { get; set; }
+
+    /// <summary>The size an extend or shrink is moving to; the extra is reserved against the quota meanwhile.</summary>
+    public int? PendingSizeGiB { get; set; }
+
     public ShareStatus Status { get; set; }
+    public AccessRulesStatus AccessRulesStatus { get; set; } = AccessRulesStatus.Active;
+
+    /// <summary>The snapshot this share was created from, if any.</summary>
+    public Guid? SourceSnapshotId { get; set; }
+
+    /// <summary>Made as a ZFS clone of that snapshot, which then cannot be deleted before this share.</summary>
+    public bool IsCloneOfSource { get; set; }
 
     /// <summary>Why the share is in its state, in plain words (failures say what to do).</summary>
     public string? StatusMessage { get; set; }

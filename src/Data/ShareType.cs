@@ -13,6 +13,9 @@ public sealed class ShareType
     public bool SnapshotSupport { get; set; } = true;
     public bool CreateShareFromSnapshotSupport { get; set; } = true;
 
+    /// <summary>Shares from snapshots are clones (instant, pin their origin) rather than independent copies.</summary>
+    public bool CloneFromSnapshot { get; set; }
+
     /// <summary>Only backends with this name serve the type; null means any.</summary>
     public string? BackendName { get; set; }
 

@@ -18,7 +18,13 @@ public static class OperationClaim
         var claimed = await db.Operations
             .Where(o => o.Id == operationId
                         && (o.State == OperationState.Queued
-                            || (o.State == OperationState.Running && o.HeartbeatAt < staleBefore)))
+                            || (o.State == OperationState.Running && o.HeartbeatAt < staleBefore))
+                        // Access syncs of one share take turns: each applies the whole rule set.
+                        && !(o.Kind == OperationKind.SyncAccessRules
+                             && db.Operations.Any(other => other.Id != o.Id && other.ShareId == o.ShareId
+                                                           && other.Kind == OperationKind.SyncAccessRules
+                                                           && other.State == OperationState.Running
+                                                           && other.HeartbeatAt >= staleBefore)))
             .ExecuteUpdateAsync(u => u
                 .SetProperty(o => o.State, OperationState.Running)
                 .SetProperty(o => o.StartedAt, o => o.StartedAt ?? now)
@@ -26,4 +32,8 @@ public static class OperationClaim
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
         return claimed == 1;
     }
+
+    /// <summary>True when the operation still waits to run (its claim was lost to a turn, not to another worker).</summary>
+    public static Task<bool> IsStillQueuedAsync(PortalDbContext db, Guid operationId, CancellationToken ct) =>
+        db.Operations.AnyAsync(o => o.Id == operationId && o.State == OperationState.Queued, ct);
 }

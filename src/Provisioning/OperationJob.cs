@@ -12,10 +12,13 @@ namespace ZfsPortal.Provisioning;
 public sealed class OperationJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEnumerable<IOperationHandler> handlers,
+    IOperationScheduler scheduler,
     ShareEvents events,
     TimeProvider time,
     ILogger<OperationJob> log)
 {
+    public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(500);
+
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Operation {0}")]
     public async Task RunAsync(Guid operationId, CancellationToken ct)
@@ -25,6 +28,12 @@ public sealed class OperationJob(
         {
             if (!await OperationClaim.TryClaimAsync(db, operationId, time.GetUtcNow().UtcDateTime, ct))
             {
+                if (await OperationClaim.IsStillQueuedAsync(db, operationId, ct))
+                {
+                    // Waiting for its turn (another sync of the same share runs): look again shortly.
+                    scheduler.EnqueueAfter(operationId, TurnWait);
+                    return;
+                }
                 log.LogInformation("Operation {OperationId} is done or taken by another worker; nothing to do", operationId);
                 return;
             }

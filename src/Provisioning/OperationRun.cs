@@ -31,6 +31,8 @@ public sealed class OperationRun(
 
     public Guid OperationId => operation.Id;
     public Guid ShareId => operation.ShareId;
+    public Guid? SnapshotId => operation.SnapshotId;
+    public OperationKind Kind => operation.Kind;
     public Guid ProjectId => operation.ProjectId;
     public int Attempt => operation.Attempts;
 
@@ -75,24 +77,46 @@ public sealed class OperationRun(
     }
 
     /// <summary>Ends the operation and sets the share's final state in one transaction.</summary>
-    public async Task FinishAsync(bool succeeded, string? message, Action<Share> finalState, CancellationToken ct)
+    public Task FinishAsync(bool succeeded, string? message, Action<Share> finalState, CancellationToken ct) =>
+        FinishAsync(succeeded, message, async (db, now) =>
+        {
+            if (await db.Shares.SingleOrDefaultAsync(s => s.Id == ShareId, ct) is { } share)
+            {
+                finalState(share);
+                share.UpdatedAt = now;
+            }
+        }, ct);
+
+    /// <summary>Ends the operation and applies its final changes (any rows) in one transaction.</summary>
+    public async Task FinishAsync(bool succeeded, string? message, Func<PortalDbContext, DateTime, Task> finalChanges, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var op = await db.Operations.SingleAsync(o => o.Id == OperationId, ct);
-        var share = await db.Shares.SingleOrDefaultAsync(s => s.Id == ShareId, ct);
         var now = time.GetUtcNow().UtcDateTime;
         op.State = succeeded ? OperationState.Succeeded : OperationState.Failed;
         op.FinishedAt = now;
         op.HeartbeatAt = now;
         op.Message = message;
-        if (share is not null)
-        {
-            finalState(share);
-            share.UpdatedAt = now;
-        }
+        await finalChanges(db, now);
         AddPendingCommands(db);
         await db.SaveChangesAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
+    }
+
+    /// <summary>Saves changes of any rows before the host is touched (state recorded before it is acted on).</summary>
+    public async Task SaveAsync(Func<PortalDbContext, DateTime, Task> changes, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await changes(db, time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        events.Publish(new ShareChanged(ShareId, ProjectId));
+    }
+
+    /// <summary>A read-only look at the database, e.g. the snapshot an operation works on.</summary>
+    public async Task<T> ReadAsync<T>(Func<PortalDbContext, Task<T>> query, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await query(db);
     }
 
     private async Task RecordAsync(string name, DateTime startedAt, TimeSpan took, StepOutcome outcome, string? detail, CancellationToken ct)

@@ -31,6 +31,12 @@ public sealed class BackendOptions
     /// <summary>"exportfs" (direct export table entries) or "sharenfs" (the dataset property).</summary>
     public string NfsHelper { get; set; } = "exportfs";
 
+    /// <summary>
+    /// "auto" (ask the host once per <see cref="IStorageHost"/>: <c>zfs version</c> answers on OpenZFS 0.8+ only),
+    /// "zfs-fuse" or "openzfs". Only the sharenfs helper depends on it; set it explicitly for OpenZFS before 0.8.
+    /// </summary>
+    public string ZfsDialect { get; set; } = ZfsDialects.Auto;
+
     public string SudoPath { get; set; } = "/usr/bin/sudo";
     public string ZfsPath { get; set; } = "/usr/sbin/zfs";
     public string ZpoolPath { get; set; } = "/usr/sbin/zpool";

@@ -37,6 +37,20 @@ public static class ShellQuote
         return line.ToString();
     }
 
+    /// <summary>
+    /// Joins two quoted commands into one pipeline, <c>FIRST | SECOND</c>, whose exit status is non-zero when
+    /// EITHER side fails: SECOND's status when it failed, else FIRST's. Written for any POSIX sh (dash, bash,
+    /// busybox), without bash's <c>pipefail</c>: FIRST's status travels through file descriptor 4 into a command
+    /// substitution while SECOND's output goes to the real stdout through descriptor 3; both stderrs stay as they are.
+    /// </summary>
+    public static string Pipeline(IReadOnlyList<string> first, IReadOnlyList<string> second)
+    {
+        var left = Join(first);
+        var right = Join(second);
+        return "{ s=$( { { " + left + " 4>&-; echo $? >&4; } | " + right + " 4>&- >&3; } 4>&1 ); r=$?; } 3>&1; " +
+               "[ \"$r\" = 0 ] || exit \"$r\"; [ \"$s\" = 0 ] || exit \"${s:-1}\"";
+    }
+
     private static string Quote(string arg, bool bareAssignmentAllowed)
     {
         ArgumentNullException.ThrowIfNull(arg);

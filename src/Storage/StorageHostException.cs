@@ -12,6 +12,11 @@ public enum StorageFailure
     CommandFailed,
     /// <summary>A command did not finish within the command time-out.</summary>
     Timeout,
+    /// <summary>
+    /// The backend cannot express the request (e.g. IPv6 clients through zfs-fuse's sharenfs); nothing was changed.
+    /// The message names the backend setting or rule to change.
+    /// </summary>
+    NotSupported,
 }
 
 /// <summary>A host-side failure, with a message meant for people (what happened and what to do).</summary>

@@ -60,6 +60,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         Require(IPAddress.TryParse(b.ShareExportIp, out _), $"ShareExportIp '{b.ShareExportIp}' is not an IP address.");
         Require(b.ServiceIp.Length == 0 || IPAddress.TryParse(b.ServiceIp, out _), $"ServiceIp '{b.ServiceIp}' is not an IP address.");
         Require(NfsHelpers.Contains(b.NfsHelper, StringComparer.Ordinal), $"NfsHelper must be 'exportfs' or 'sharenfs' (was '{b.NfsHelper}').");
+        Require(ZfsDialects.Names.Contains(b.ZfsDialect, StringComparer.Ordinal),
+            $"ZfsDialect must be 'auto', 'zfs-fuse' or 'openzfs' (was '{b.ZfsDialect}').");
         Require(b.ConnectTimeoutSeconds > 0, $"ConnectTimeoutSeconds must be positive (was {b.ConnectTimeoutSeconds}).");
         Require(b.CommandTimeoutSeconds > 0, $"CommandTimeoutSeconds must be positive (was {b.CommandTimeoutSeconds}).");
 

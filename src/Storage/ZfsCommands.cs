@@ -1,7 +1,7 @@
 namespace ZfsPortal.Storage;
 
 /// <summary>
-/// Builds the argv of every zfs command the portal runs on a backend: always
+/// Builds the argv of every zfs and exportfs command the portal runs on a backend: always
 /// <c>sudo -n &lt;absolute path&gt; …</c>, so sudo never prompts and PATH on the host never matters.
 /// Names and values are validated here; <see cref="ShellQuote"/> quotes them later.
 /// </summary>
@@ -56,5 +56,125 @@ public sealed class ZfsCommands(BackendOptions backend)
         return Zfs("get", "-H", "-p", "-o", "name,property,value", "available,used", pool);
     }
 
+    /// <summary><c>zfs set k=v DATASET</c>: one property per call, as zfs-fuse takes no more.</summary>
+    public IReadOnlyList<string> SetProperty(string dataset, string property, string value)
+    {
+        ZfsNames.ValidateDataset(dataset);
+        ZfsNames.ValidatePropertyName(property);
+        ZfsNames.ValidatePropertyValue(property, value);
+        return Zfs("set", $"{property}={value}", dataset);
+    }
+
+    /// <summary>
+    /// <c>zfs set sharenfs=VALUE DATASET</c>: the one property value allowed to hold spaces (zfs-fuse separates
+    /// its client entries with them), checked against its own narrower character set.
+    /// </summary>
+    public IReadOnlyList<string> SetSharenfs(string dataset, string value)
+    {
+        ZfsNames.ValidateDataset(dataset);
+        ZfsNames.ValidateSharenfsValue(value);
+        return Zfs("set", $"sharenfs={value}", dataset);
+    }
+
+    /// <summary><c>zfs unmount DATASET</c> (both zfs-fuse and OpenZFS know <c>unmount</c>; <c>umount</c> is an alias).</summary>
+    public IReadOnlyList<string> Unmount(string dataset)
+    {
+        ZfsNames.ValidateDataset(dataset);
+        return Zfs("unmount", dataset);
+    }
+
+    /// <summary><c>zfs destroy DATASET</c> of a filesystem: never <c>-r</c>/<c>-R</c>, so snapshots and clones stop it.</summary>
+    public IReadOnlyList<string> DestroyDataset(string dataset)
+    {
+        ZfsNames.ValidateDataset(dataset);
+        return Zfs("destroy", dataset);
+    }
+
+    /// <summary><c>zfs snapshot DATASET@NAME</c>.</summary>
+    public IReadOnlyList<string> CreateSnapshot(string snapshot)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        return Zfs("snapshot", snapshot);
+    }
+
+    /// <summary><c>zfs destroy DATASET@NAME</c>: one snapshot, never <c>-r</c>/<c>-R</c>, so a clone stops it.</summary>
+    public IReadOnlyList<string> DestroySnapshot(string snapshot)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        return Zfs("destroy", snapshot);
+    }
+
+    /// <summary>
+    /// <c>zfs get -H -p -o name,property,value PROPS -r DATASET</c>: the dataset, its children and its snapshots
+    /// (both zfs-fuse 0.7 and OpenZFS list snapshots with <c>get -r</c>; zfs-fuse has no <c>-t</c> to filter),
+    /// so the caller keeps the <c>DATASET@…</c> rows.
+    /// </summary>
+    public IReadOnlyList<string> GetPropertiesRecursive(string dataset, IReadOnlyList<string> properties)
+    {
+        var argv = GetProperties(dataset, properties);
+        return [.. argv.Take(argv.Count - 1), "-r", dataset];
+    }
+
+    /// <summary><c>zfs clone -o k=v … SNAPSHOT DATASET</c>, options in ordinal key order.</summary>
+    public IReadOnlyList<string> Clone(string snapshot, string dataset, IReadOnlyDictionary<string, string> properties)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        var create = CreateDataset(dataset, properties);
+        return Zfs(["clone", .. create.Skip(4).SkipLast(1), snapshot, dataset]);
+    }
+
+    /// <summary><c>zfs send SNAPSHOT</c>, the first half of a copy (see <see cref="ShellQuote.Pipeline"/>).</summary>
+    public IReadOnlyList<string> Send(string snapshot)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        return Zfs("send", snapshot);
+    }
+
+    /// <summary>
+    /// <c>zfs receive DATASET</c>, the second half of a copy. Plain on purpose: zfs-fuse knows neither
+    /// <c>-u</c> nor <c>-o</c>, so properties are set afterwards.
+    /// </summary>
+    public IReadOnlyList<string> Receive(string dataset)
+    {
+        ZfsNames.ValidateDataset(dataset);
+        return Zfs("receive", dataset);
+    }
+
+    /// <summary>
+    /// <c>zfs version</c>: succeeds on OpenZFS 0.8 and later, "unrecognized command" on zfs-fuse; the dialect probe.
+    /// </summary>
+    public IReadOnlyList<string> Version() => Zfs("version");
+
+    /// <summary><c>exportfs -v</c>: the kernel's export table with each entry's options.</summary>
+    public IReadOnlyList<string> ListExports() => Exportfs("-v");
+
+    /// <summary>
+    /// <c>exportfs -o OPTIONS CLIENT:PATH</c>, options from <see cref="NfsExportOptions.For"/>; an IPv6 client
+    /// is written <c>[addr]</c> so exportfs does not split it at its first colon. Replaces an entry's options.
+    /// </summary>
+    public IReadOnlyList<string> Export(NfsClientRule rule, string mountpoint)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ZfsNames.ValidateMountpoint(mountpoint);
+        return Exportfs("-o", NfsExportOptions.For(rule), $"{ExportClient(rule.Target.Canonical)}:{mountpoint}");
+    }
+
+    /// <summary>
+    /// <c>exportfs -u CLIENT:PATH</c>, the client spelled as <c>exportfs -v</c> lists it (exportfs only finds
+    /// <c>192.0.2.7/32</c> under that spelling); <c>&lt;world&gt;</c> becomes <c>*</c>, IPv6 gets brackets.
+    /// </summary>
+    public IReadOnlyList<string> Unexport(string client, string mountpoint)
+    {
+        ZfsNames.ValidateMountpoint(mountpoint);
+        var spelled = client == ExportfsTable.World ? "*" : client;
+        ZfsNames.ValidateExportClient(spelled, nameof(client));
+        return Exportfs("-u", $"{ExportClient(spelled)}:{mountpoint}");
+    }
+
+    private static string ExportClient(string client) =>
+        client.Contains(':', StringComparison.Ordinal) && !client.StartsWith('[') ? $"[{client}]" : client;
+
     private string[] Zfs(params string[] args) => [backend.SudoPath, "-n", backend.ZfsPath, .. args];
+
+    private string[] Exportfs(params string[] args) => [backend.SudoPath, "-n", backend.ExportfsPath, .. args];
 }

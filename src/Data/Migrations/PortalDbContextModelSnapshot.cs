@@ -145,6 +145,58 @@ namespace ZfsPortal.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("ZfsPortal.Data.AccessRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccessType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RootSquash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ShareId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareId", "Target")
+                        .IsUnique();
+
+                    b.ToTable("AccessRules");
+                });
+
             modelBuilder.Entity("ZfsPortal.Data.HostCommandEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -219,6 +271,9 @@ namespace ZfsPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ShareId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SnapshotId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StartedAt")
@@ -391,6 +446,11 @@ namespace ZfsPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AccessRulesStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BackendName")
                         .HasColumnType("TEXT");
 
@@ -412,10 +472,16 @@ namespace ZfsPortal.Data.Migrations
                     b.Property<string>("ExportLocation")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsCloneOfSource")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("PendingSizeGiB")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Pool")
                         .HasColumnType("TEXT");
@@ -435,6 +501,9 @@ namespace ZfsPortal.Data.Migrations
 
                     b.Property<int>("SizeGiB")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SourceSnapshotId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -475,6 +544,9 @@ namespace ZfsPortal.Data.Migrations
                     b.Property<string>("BackendName")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CloneFromSnapshot")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("CreateShareFromSnapshotSupport")
                         .HasColumnType("INTEGER");
 
@@ -511,6 +583,66 @@ namespace ZfsPortal.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ShareTypes");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.Snapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ShareId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SizeGiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ZfsName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("ShareId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Snapshots");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -560,6 +692,15 @@ namespace ZfsPortal.Data.Migrations
                     b.HasOne("ZfsPortal.Data.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.AccessRule", b =>
+                {
+                    b.HasOne("ZfsPortal.Data.Share", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -639,6 +780,17 @@ namespace ZfsPortal.Data.Migrations
                     b.Navigation("Project");
 
                     b.Navigation("ShareType");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.Snapshot", b =>
+                {
+                    b.HasOne("ZfsPortal.Data.Share", "Share")
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Share");
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.Operation", b =>

@@ -26,6 +26,32 @@ public static class QuotaCheck
         return null;
     }
 
+    /// <summary>Null when growing a share from <paramref name="fromGiB"/> to <paramref name="toGiB"/> fits.</summary>
+    public static string? RefuseExtend(QuotaLimits limits, QuotaUsage usage, int fromGiB, int toGiB)
+    {
+        if (!IsUnlimited(limits.PerShareGigabytes) && toGiB > limits.PerShareGigabytes)
+            return $"A share in this project may be at most {limits.PerShareGigabytes} GiB; choose a smaller size or ask an admin to raise the per-share quota.";
+        var growth = toGiB - fromGiB;
+        if (!IsUnlimited(limits.Gigabytes) && usage.Gigabytes + growth > limits.Gigabytes)
+        {
+            var left = Math.Max(0, limits.Gigabytes - usage.Gigabytes);
+            return $"Growing the share by {growth} GiB would bring the project to {usage.Gigabytes + growth} GiB of its {limits.Gigabytes} GiB quota; "
+                 + (left > 0 ? $"the share can grow to at most {fromGiB + left} GiB, or ask an admin to raise the quota." : "free space or ask an admin to raise the quota.");
+        }
+        return null;
+    }
+
+    /// <summary>Null when a snapshot charged <paramref name="sizeGiB"/> fits the snapshot quotas.</summary>
+    public static string? RefuseNewSnapshot(QuotaLimits limits, QuotaUsage usage, int sizeGiB)
+    {
+        if (!IsUnlimited(limits.Snapshots) && usage.Snapshots + 1 > limits.Snapshots)
+            return $"The project already has {usage.Snapshots} of its {limits.Snapshots} snapshots; delete a snapshot or ask an admin to raise the snapshots quota.";
+        if (!IsUnlimited(limits.SnapshotGigabytes) && usage.SnapshotGigabytes + sizeGiB > limits.SnapshotGigabytes)
+            return $"A snapshot of this {sizeGiB} GiB share would bring the project's snapshots to {usage.SnapshotGigabytes + sizeGiB} GiB of its "
+                 + $"{limits.SnapshotGigabytes} GiB snapshot quota; delete a snapshot or ask an admin to raise the quota.";
+        return null;
+    }
+
     private static string Parenthesised(int reserved) =>
         reserved > 0 ? $" ({reserved} of them still pending)" : "";
 

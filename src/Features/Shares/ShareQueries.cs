@@ -17,9 +17,17 @@ public sealed record OperationView(Guid Id, OperationKind Kind, OperationState S
         : PlannedSteps == 0 ? 0 : Math.Min(95, 100 * Steps.Count / PlannedSteps);
 }
 
+public sealed record SnapshotView(Guid Id, string Name, string Description, int SizeGiB, long? UsedBytes, SnapshotStatus Status,
+    string? StatusMessage, DateTime CreatedAt);
+
+public sealed record AccessRuleView(Guid Id, string AccessType, string Target, AccessLevel Level, bool RootSquash, AccessRuleState State,
+    string? StateMessage);
+
 public sealed record ShareDetail(Guid Id, string Name, string Description, Guid ProjectId, string ProjectName, string ShareTypeName,
-    string Protocol, int SizeGiB, ShareStatus Status, string? StatusMessage, string? ExportLocation, string? ServiceExportLocation,
-    string? BackendName, string? Pool, string? Dataset, DateTime CreatedAt, OperationView? LatestOperation);
+    string Protocol, int SizeGiB, int? PendingSizeGiB, ShareStatus Status, string? StatusMessage, string? ExportLocation,
+    string? ServiceExportLocation, string? BackendName, string? Pool, string? Dataset, DateTime CreatedAt,
+    bool SnapshotSupport, bool CreateShareFromSnapshotSupport, AccessRulesStatus AccessRulesStatus, string? SourceSnapshotName,
+    IReadOnlyList<SnapshotView> Snapshots, IReadOnlyList<AccessRuleView> AccessRules, OperationView? LatestOperation);
 
 /// <summary>Read side of the shares pages; every query is limited to what the user may see.</summary>
 public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
@@ -50,10 +58,20 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
             .OrderByDescending(o => o.CreatedAt)
             .Include(o => o.Steps)
             .FirstOrDefaultAsync(ct);
+        var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.ShareId == shareId).OrderBy(s => s.CreatedAt)
+            .Select(s => new SnapshotView(s.Id, s.Name, s.Description, s.SizeGiB, s.UsedBytes, s.Status, s.StatusMessage, s.CreatedAt))
+            .ToListAsync(ct);
+        var rules = await db.AccessRules.AsNoTracking().Where(r => r.ShareId == shareId).OrderBy(r => r.CreatedAt)
+            .Select(r => new AccessRuleView(r.Id, r.AccessType, r.Target, r.Level, r.RootSquash, r.State, r.StateMessage))
+            .ToListAsync(ct);
+        var source = share.SourceSnapshotId is { } sourceId
+            ? await db.Snapshots.Where(s => s.Id == sourceId).Select(s => s.Name).FirstOrDefaultAsync(ct)
+            : null;
         return new ShareDetail(share.Id, share.Name, share.Description, share.ProjectId, share.Project!.Name, share.ShareType!.Name,
-            share.Protocol, share.SizeGiB, share.Status, share.StatusMessage, share.ExportLocation,
+            share.Protocol, share.SizeGiB, share.PendingSizeGiB, share.Status, share.StatusMessage, share.ExportLocation,
             user.IsAdmin ? share.ServiceExportLocation : null, share.BackendName, share.Pool, share.Dataset, share.CreatedAt,
-            operation is null ? null : ToView(operation));
+            share.ShareType.SnapshotSupport, share.ShareType.CreateShareFromSnapshotSupport, share.AccessRulesStatus, source,
+            snapshots, rules, operation is null ? null : ToView(operation));
     }
 
     private static OperationView ToView(Operation o) => new(o.Id, o.Kind, o.State, o.PlannedSteps, o.CreatedAt, o.FinishedAt, o.Message,

@@ -6,8 +6,14 @@ namespace ZfsPortal.Tests.Fakes;
 /// <summary>
 /// An in-memory ZFS host for fast tests of the portal's jobs. It validates names and builds argv
 /// with the real <see cref="ZfsCommands"/>, answers like zfs does (null for an absent dataset,
-/// "dataset already exists", "parent does not exist"), and records every command like the real host.
-/// As a factory it opens the same in-memory host for every backend; <see cref="OpenedBackends"/> says which.
+/// "dataset already exists", "parent does not exist", "filesystem has children", "snapshot has dependent
+/// clones"), and records every command like the real host, several for the calls that run several
+/// (destroy: unmount + destroy; copy: the send|receive pipeline, destroy of the received snapshot, one set per
+/// property; exports: exportfs -v, the planned changes, exportfs -v again). <see cref="FailNext"/> fails a call
+/// at its first command, so a failed call changes nothing. As a factory it opens the same in-memory host for
+/// every backend; <see cref="OpenedBackends"/> says which. Exports are kept per mount point in the helper's
+/// spelling (the real <see cref="ExportfsHelper"/>/<see cref="SharenfsHelper"/> plans decide which commands run);
+/// for the sharenfs helper the ZFS dialect is the backend's, "auto" answering as zfs-fuse without a probe.
 /// </summary>
 public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
 {
@@ -20,6 +26,9 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, string>> _datasets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>> _snapshots = new(StringComparer.Ordinal);
+    private readonly List<ExportfsEntry> _exports = [];
+    private readonly Dictionary<string, int> _busy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _poolSizes = new(StringComparer.Ordinal);
     private readonly Queue<StorageHostException> _failures = new();
     private readonly List<HostCommandRecord> _commands = [];
@@ -92,12 +101,51 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
         }
     }
 
-    /// <summary>Changes a property behind the portal's back, e.g. <c>used</c> to simulate data written by clients.</summary>
+    /// <summary>
+    /// Changes a property of a dataset or snapshot behind the portal's back, e.g. <c>used</c> to simulate data
+    /// written by clients, or a snapshot's <c>used</c> growing as its dataset changes.
+    /// </summary>
     public void SetProperty(string dataset, string property, string value)
     {
         lock (_gate)
         {
-            _datasets[dataset][property] = value;
+            (_snapshots.TryGetValue(dataset, out var snapshot) ? snapshot : _datasets[dataset])[property] = value;
+        }
+    }
+
+    /// <summary>Full names of a dataset's snapshots, in the order they were made.</summary>
+    public IReadOnlyList<string> SnapshotsOf(string dataset)
+    {
+        lock (_gate)
+        {
+            return [.. _snapshots.Keys.Where(s => s.StartsWith(dataset + "@", StringComparison.Ordinal))];
+        }
+    }
+
+    /// <summary>A copy of a snapshot's properties, or null when it does not exist.</summary>
+    public IReadOnlyDictionary<string, string>? SnapshotProperties(string snapshot)
+    {
+        lock (_gate)
+        {
+            return _snapshots.TryGetValue(snapshot, out var p) ? new Dictionary<string, string>(p, StringComparer.Ordinal) : null;
+        }
+    }
+
+    /// <summary>Puts a snapshot on the host without recording a command (test setup); its dataset must exist.</summary>
+    public void AddSnapshot(string snapshot)
+    {
+        lock (_gate)
+        {
+            NewSnapshot(snapshot);
+        }
+    }
+
+    /// <summary>The next <paramref name="attempts"/> destroys of the dataset (or snapshot) answer "dataset is busy".</summary>
+    public void SetBusy(string dataset, int attempts)
+    {
+        lock (_gate)
+        {
+            _busy[dataset] = attempts;
         }
     }
 
@@ -129,6 +177,30 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
 
     public Task<PoolCapacity> GetPoolCapacityAsync(string pool, CancellationToken ct) =>
         GetPoolCapacityAsync(Backend, null, pool, ct);
+
+    public Task SetPropertiesAsync(string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
+        SetPropertiesAsync(Backend, null, dataset, properties, ct);
+
+    public Task<bool> DestroyDatasetAsync(string dataset, CancellationToken ct) => DestroyDatasetAsync(Backend, null, dataset, ct);
+
+    public Task CreateSnapshotAsync(string snapshot, CancellationToken ct) => CreateSnapshotAsync(Backend, null, snapshot, ct);
+
+    public Task<bool> DestroySnapshotAsync(string snapshot, CancellationToken ct) => DestroySnapshotAsync(Backend, null, snapshot, ct);
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> GetSnapshotsAsync(
+        string dataset, IReadOnlyList<string> properties, CancellationToken ct) =>
+        GetSnapshotsAsync(Backend, null, dataset, properties, ct);
+
+    public Task CopyFromSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
+        CopyFromSnapshotAsync(Backend, null, snapshot, newDataset, properties, ct);
+
+    public Task CloneSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
+        CloneSnapshotAsync(Backend, null, snapshot, newDataset, properties, ct);
+
+    public Task ApplyExportsAsync(NfsExport exports, CancellationToken ct) => ApplyExportsAsync(Backend, null, exports, ct);
+
+    public Task<IReadOnlyList<NfsClientRule>> ReadExportsAsync(string mountpoint, CancellationToken ct) =>
+        ReadExportsAsync(Backend, null, mountpoint, ct);
 
     private async Task<IReadOnlyDictionary<string, string>?> GetDatasetPropertiesAsync(
         BackendOptions backend, IHostCommandLog? log, string dataset, IReadOnlyList<string> properties, CancellationToken ct)
@@ -291,7 +363,7 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
         public static Outcome<T> Fail(string stderr) => new(1, stderr, default!, IsError: true);
     }
 
-    private sealed partial class View(FakeStorageHost host, BackendOptions backend, IHostCommandLog log) : IStorageHost
+    private sealed class View(FakeStorageHost host, BackendOptions backend, IHostCommandLog log) : IStorageHost
     {
         public Task<IReadOnlyDictionary<string, string>?> GetDatasetPropertiesAsync(string dataset, IReadOnlyList<string> properties, CancellationToken ct) =>
             host.GetDatasetPropertiesAsync(backend, log, dataset, properties, ct);
@@ -301,5 +373,29 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
 
         public Task<PoolCapacity> GetPoolCapacityAsync(string pool, CancellationToken ct) =>
             host.GetPoolCapacityAsync(backend, log, pool, ct);
+
+        public Task SetPropertiesAsync(string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
+            host.SetPropertiesAsync(backend, log, dataset, properties, ct);
+
+        public Task<bool> DestroyDatasetAsync(string dataset, CancellationToken ct) => host.DestroyDatasetAsync(backend, log, dataset, ct);
+
+        public Task CreateSnapshotAsync(string snapshot, CancellationToken ct) => host.CreateSnapshotAsync(backend, log, snapshot, ct);
+
+        public Task<bool> DestroySnapshotAsync(string snapshot, CancellationToken ct) => host.DestroySnapshotAsync(backend, log, snapshot, ct);
+
+        public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> GetSnapshotsAsync(
+            string dataset, IReadOnlyList<string> properties, CancellationToken ct) =>
+            host.GetSnapshotsAsync(backend, log, dataset, properties, ct);
+
+        public Task CopyFromSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
+            host.CopyFromSnapshotAsync(backend, log, snapshot, newDataset, properties, ct);
+
+        public Task CloneSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
+            host.CloneSnapshotAsync(backend, log, snapshot, newDataset, properties, ct);
+
+        public Task ApplyExportsAsync(NfsExport exports, CancellationToken ct) => host.ApplyExportsAsync(backend, log, exports, ct);
+
+        public Task<IReadOnlyList<NfsClientRule>> ReadExportsAsync(string mountpoint, CancellationToken ct) =>
+            host.ReadExportsAsync(backend, log, mountpoint, ct);
     }
 }

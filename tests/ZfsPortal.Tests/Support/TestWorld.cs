@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Snapshots;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
@@ -13,10 +16,32 @@ namespace ZfsPortal.Tests.Support;
 public sealed class RecordingScheduler : IOperationScheduler
 {
     private readonly List<Guid> _enqueued = [];
+    private readonly Queue<Guid> _pending = new();
 
+    /// <summary>Every id ever queued, in order.</summary>
     public IReadOnlyList<Guid> Enqueued { get { lock (_enqueued) return [.. _enqueued]; } }
 
-    public void Enqueue(Guid operationId) { lock (_enqueued) _enqueued.Add(operationId); }
+    public void Enqueue(Guid operationId)
+    {
+        lock (_enqueued)
+        {
+            _enqueued.Add(operationId);
+            _pending.Enqueue(operationId);
+        }
+    }
+
+    public void EnqueueAfter(Guid operationId, TimeSpan delay) => Enqueue(operationId);
+
+    /// <summary>Takes the ids queued since the last drain.</summary>
+    public IReadOnlyList<Guid> Drain()
+    {
+        lock (_enqueued)
+        {
+            var ids = _pending.ToList();
+            _pending.Clear();
+            return ids;
+        }
+    }
 }
 
 /// <summary>
@@ -32,10 +57,21 @@ public sealed class TestWorld : IDisposable
         Backend = backend ?? Fake.Backend;
         var catalog = new BackendCatalog(Options.Create(new StorageOptions { Backends = [Backend] }));
         Events = new ShareEvents(NullLogger<ShareEvents>.Instance);
-        CreateShares = new CreateShareService(Db, Scheduler, Events, TimeProvider.System);
+        var actions = new ShareActions(Db, Scheduler, Events, TimeProvider.System);
+        CreateShares = new CreateShareService(actions);
+        DeleteShares = new DeleteShareService(actions);
+        Resize = new ResizeShareService(actions);
+        Snapshots = new SnapshotService(actions, catalog);
+        Access = new AccessService(actions);
         Queries = new ShareQueries(Db);
-        Job = new OperationJob(Db, [new CreateShareHandler(new Placement(catalog, Hosts), catalog, Hosts)], Events,
-            TimeProvider.System, NullLogger<OperationJob>.Instance);
+        var shareHosts = new ShareHosts(catalog, Hosts);
+        Job = new OperationJob(Db,
+            [
+                new CreateShareHandler(new Placement(catalog, Hosts), catalog, Hosts), new CreateShareFromSnapshotHandler(shareHosts),
+                new DeleteShareHandler(shareHosts), new ExtendShareHandler(shareHosts), new ShrinkShareHandler(shareHosts),
+                new CreateSnapshotHandler(shareHosts), new DeleteSnapshotHandler(shareHosts), new SyncAccessRulesHandler(shareHosts),
+            ],
+            Scheduler, Events, TimeProvider.System, NullLogger<OperationJob>.Instance);
         DefaultType = AddShareType("default", t => t.IsDefault = true);
     }
 
@@ -46,6 +82,10 @@ public sealed class TestWorld : IDisposable
     public RecordingScheduler Scheduler { get; } = new();
     public ShareEvents Events { get; }
     public CreateShareService CreateShares { get; }
+    public DeleteShareService DeleteShares { get; }
+    public ResizeShareService Resize { get; }
+    public SnapshotService Snapshots { get; }
+    public AccessService Access { get; }
     public ShareQueries Queries { get; }
     public OperationJob Job { get; }
     public ShareType DefaultType { get; }
@@ -72,14 +112,26 @@ public sealed class TestWorld : IDisposable
         return (project, new CurrentUser(user.Id, user.UserName, IsAdmin: false));
     }
 
-    public Task<CreateShareResult> RequestShareAsync(CurrentUser user, Project project, string name, string size, Guid? type = null) =>
+    /// <summary>A share that exists on the (fake or real) host, available, in a fresh project.</summary>
+    public async Task<(Share Share, CurrentUser Member, Project Project)> AvailableShareAsync(string name = "zfsvol", int sizeGiB = 5, QuotaLimits? quotas = null)
+    {
+        var (project, member) = AddProjectWithMember($"p{Guid.NewGuid():N}"[..12], quotas);
+        var result = await RequestShareAsync(member, project, name, sizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!result.Succeeded)
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Values));
+        await RunQueuedJobsAsync();
+        return (Share(result.Id!.Value), member, project);
+    }
+
+    public Task<CommandResult> RequestShareAsync(CurrentUser user, Project project, string name, string size, Guid? type = null) =>
         CreateShares.CreateAsync(user, new CreateShareRequest(project.Id, type ?? DefaultType.Id, name, null, size));
 
-    /// <summary>Runs every job the service queued, as a Hangfire worker would.</summary>
+    /// <summary>Runs every job queued so far (and any they queue), as a Hangfire worker would.</summary>
     public async Task RunQueuedJobsAsync()
     {
-        foreach (var id in Scheduler.Enqueued)
-            await Job.RunAsync(id, CancellationToken.None);
+        for (var ids = Scheduler.Drain(); ids.Count > 0; ids = Scheduler.Drain())
+            foreach (var id in ids)
+                await Job.RunAsync(id, CancellationToken.None);
     }
 
     public Share Share(Guid id)
@@ -94,6 +146,24 @@ public sealed class TestWorld : IDisposable
         return db.Operations.Where(o => o.ShareId == shareId).Select(o => o).ToList()
             .Select(o => { o.Steps = db.OperationSteps.Where(s => s.OperationId == o.Id).OrderBy(s => s.Id).ToList(); return o; })
             .ToList();
+    }
+
+    public Snapshot? Snapshot(Guid id)
+    {
+        using var db = Db.CreateDbContext();
+        return db.Snapshots.SingleOrDefault(s => s.Id == id);
+    }
+
+    public List<AccessRule> RulesOf(Guid shareId)
+    {
+        using var db = Db.CreateDbContext();
+        return db.AccessRules.Where(r => r.ShareId == shareId).OrderBy(r => r.CreatedAt).ToList();
+    }
+
+    public bool ShareExists(Guid id)
+    {
+        using var db = Db.CreateDbContext();
+        return db.Shares.Any(s => s.Id == id);
     }
 
     public List<HostCommandEntry> CommandsOf(Guid operationId)

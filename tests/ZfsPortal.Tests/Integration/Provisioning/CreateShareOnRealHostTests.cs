@@ -24,7 +24,7 @@ public sealed class CreateShareOnRealHostTests(StorageHostFixture host) : IAsync
         var result = await world.RequestShareAsync(member, project, "zfsvol", size);
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
         await world.RunQueuedJobsAsync();
-        return world.Share(result.ShareId!.Value);
+        return world.Share(result.Id!.Value);
     }
 
     [Fact]

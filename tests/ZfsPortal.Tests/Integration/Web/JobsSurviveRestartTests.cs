@@ -27,7 +27,7 @@ public sealed class JobsSurviveRestartTests(StorageHostFixture host) : IAsyncLif
             var result = await services.GetRequiredService<CreateShareService>()
                 .CreateAsync(tenant, new CreateShareRequest(project, type.Id, "survivor", null, "1"));
             Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-            shareId = result.ShareId!.Value;
+            shareId = result.Id!.Value;
             await Task.Delay(500);
             Assert.Equal(ShareStatus.Creating, (await ShareAsync(services, shareId)).Status);
         }

@@ -15,7 +15,7 @@ public sealed class CreateShareJobTests : IDisposable
         var (project, member) = _world.AddProjectWithMember("alpha");
         var result = await _world.RequestShareAsync(member, project, name, size);
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        return result.ShareId!.Value;
+        return result.Id!.Value;
     }
 
     [Fact]

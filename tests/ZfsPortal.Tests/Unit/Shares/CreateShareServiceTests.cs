@@ -17,7 +17,7 @@ public sealed class CreateShareServiceTests : IDisposable
         var result = await _world.RequestShareAsync(member, project, "zfsvol", "5");
 
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        var share = _world.Share(result.ShareId!.Value);
+        var share = _world.Share(result.Id!.Value);
         Assert.Equal((ShareStatus.Creating, 5, "zfsvol"), (share.Status, share.SizeGiB, share.Name));
         var operation = Assert.Single(_world.OperationsOf(share.Id));
         Assert.Equal(OperationState.Queued, operation.State);
@@ -170,7 +170,7 @@ public sealed class CreateShareServiceTests : IDisposable
 
         var result = await _world.RequestShareAsync(member, project, "big", "8", type.Id);
 
-        Assert.Equal(ShareStatus.AwaitingApproval, _world.Share(result.ShareId!.Value).Status);
+        Assert.Equal(ShareStatus.AwaitingApproval, _world.Share(result.Id!.Value).Status);
         Assert.Empty(_world.Scheduler.Enqueued);
         var next = await _world.RequestShareAsync(member, project, "more", "3");
         Assert.Contains("quota", next.Errors[CreateShareService.SizeField], StringComparison.Ordinal);

@@ -1,0 +1,45 @@
+namespace ZfsPortal.Data;
+
+public enum AccessLevel { Rw, Ro }
+
+/// <summary>Manila's access rule states; a denied rule is removed once the host no longer lists it.</summary>
+public enum AccessRuleState { QueuedToApply, Applying, Active, Error, QueuedToDeny, Denying }
+
+/// <summary>The share's summary of its rules, as Manila's <c>access_rules_status</c>.</summary>
+public enum AccessRulesStatus { Active, Syncing, Error }
+
+public sealed class AccessRule
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid ShareId { get; set; }
+    public string AccessType { get; set; } = "ip";
+
+    /// <summary>Canonical address or network (parsed and re-printed; never the user's text).</summary>
+    public string Target { get; set; } = "";
+
+    public AccessLevel Level { get; set; }
+    public bool RootSquash { get; set; } = true;
+    public AccessRuleState State { get; set; }
+    public string? StateMessage { get; set; }
+    public string CreatedByUserId { get; set; } = "";
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
+}
+
+public static class AccessNames
+{
+    public static string ToManila(this AccessRuleState state) => state switch
+    {
+        AccessRuleState.QueuedToApply => "queued_to_apply",
+        AccessRuleState.QueuedToDeny => "queued_to_deny",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    public static string ToManila(this AccessLevel level) => level == AccessLevel.Rw ? "rw" : "ro";
+
+    public static string ToManila(this AccessRulesStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Rules that belong in the export table after the next sync.</summary>
+    public static bool IsWanted(this AccessRuleState state) => state is AccessRuleState.QueuedToApply
+        or AccessRuleState.Applying or AccessRuleState.Active;
+}

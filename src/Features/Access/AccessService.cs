@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Projects;
+using ZfsPortal.Provisioning;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Features.Access;
+
+/// <summary>
+/// Allow and deny NFS access. A rule change is recorded at once (queued_to_apply / queued_to_deny) and one
+/// sync operation per share brings the host in line with the whole rule set.
+/// </summary>
+public sealed class AccessService(ShareActions actions)
+{
+    public const string TargetField = "Target", LevelField = "Level";
+    private static readonly ShareStatus[] Changeable = [ShareStatus.Available];
+
+    public async Task<CommandResult> AllowAsync(CurrentUser user, Guid shareId, string? target, string? level, bool rootSquash = true,
+        CancellationToken ct = default)
+    {
+        var parsed = AccessTarget.TryParse(target, out var targetError);
+        var accessLevel = ParseLevel(level, out var levelError);
+        if (parsed is null || accessLevel is null)
+        {
+            var errors = new Dictionary<string, string>();
+            if (targetError is not null) errors[TargetField] = targetError;
+            if (levelError is not null) errors[LevelField] = levelError;
+            return new CommandResult(null, errors);
+        }
+
+        return await actions.RunAsync(async (db, work) =>
+        {
+            var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "changing access", Changeable, ct);
+            if (share is null)
+                return CommandResult.Refused(refusal!);
+            var existing = await db.AccessRules.SingleOrDefaultAsync(r => r.ShareId == share.Id && r.Target == parsed.Canonical, ct);
+            if (existing is not null)
+                return CommandResult.Refused(TargetField, existing.State is AccessRuleState.QueuedToDeny or AccessRuleState.Denying
+                    ? $"The rule for {parsed} is being removed; add it again once it is gone."
+                    : $"The share already has a rule for {parsed} ({existing.Level.ToManila()}, {existing.State.ToManila()}); deny it first to change it.");
+            var rule = new AccessRule
+            {
+                ShareId = share.Id, Target = parsed.Canonical, Level = accessLevel.Value, RootSquash = rootSquash,
+                State = AccessRuleState.QueuedToApply, CreatedByUserId = user.UserId, CreatedAt = work.Now, UpdatedAt = work.Now,
+            };
+            db.AccessRules.Add(rule);
+            await QueueSyncAsync(db, work, share, user, ct);
+            return CommandResult.Done(rule.Id);
+        }, ct, onDuplicate: $"The share already has a rule for {parsed}.");
+    }
+
+    public Task<CommandResult> DenyAsync(CurrentUser user, Guid ruleId, CancellationToken ct = default) =>
+        actions.RunAsync(async (db, work) =>
+        {
+            var rule = await db.AccessRules
+                .Where(r => db.Shares.Visible(db, user).Any(s => s.Id == r.ShareId))
+                .SingleOrDefaultAsync(r => r.Id == ruleId, ct);
+            if (rule is null)
+                return CommandResult.Refused("This access rule does not exist, or its share belongs to a project you are not a member of.");
+            var (share, refusal) = await ShareActions.LoadAsync(db, user, rule.ShareId, "changing access", Changeable, ct);
+            if (share is null)
+                return CommandResult.Refused(refusal!);
+            if (rule.State is AccessRuleState.QueuedToDeny or AccessRuleState.Denying)
+                return CommandResult.Refused($"The rule for {rule.Target} is already being removed.");
+            rule.State = AccessRuleState.QueuedToDeny;
+            rule.StateMessage = null;
+            rule.UpdatedAt = work.Now;
+            await QueueSyncAsync(db, work, share, user, ct);
+            return CommandResult.Done(rule.Id);
+        }, ct);
+
+    /// <summary>One queued sync per share is enough: it reads the whole rule set when it runs.</summary>
+    private static async Task QueueSyncAsync(PortalDbContext db, QueuedWork work, Share share, CurrentUser user, CancellationToken ct)
+    {
+        share.AccessRulesStatus = AccessRulesStatus.Syncing;
+        share.UpdatedAt = work.Now;
+        var waiting = await db.Operations.AnyAsync(o => o.ShareId == share.Id && o.Kind == OperationKind.SyncAccessRules
+                                                        && o.State == OperationState.Queued, ct);
+        if (waiting)
+            work.Touched(share);
+        else
+            work.Queue(db, OperationKind.SyncAccessRules, share, user, SyncAccessRulesHandler.PlannedSteps);
+    }
+
+    public static AccessLevel? ParseLevel(string? text, out string? error)
+    {
+        error = null;
+        switch ((text ?? "").Trim())
+        {
+            case "rw": return AccessLevel.Rw;
+            case "ro": return AccessLevel.Ro;
+            case "": error = "Choose an access level: rw (read-write) or ro (read-only)."; return null;
+            default: error = $"'{UserInput.Shorten(text!.Trim())}' is not an access level; use rw (read-write) or ro (read-only)."; return null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace ZfsPortal.Features.Common;
+
+/// <summary>
+/// The answer to a user action: the id of what it made or changed, or the errors by field ("" for the
+/// whole form). A refused action has changed nothing.
+/// </summary>
+public sealed record CommandResult(Guid? Id, IReadOnlyDictionary<string, string> Errors)
+{
+    public const string FormField = "";
+
+    public bool Succeeded => Id is not null;
+
+    /// <summary>The first error, for actions whose answer is one sentence.</summary>
+    public string? Error => Errors.Values.FirstOrDefault();
+
+    public static CommandResult Done(Guid id) => new(id, new Dictionary<string, string>());
+
+    public static CommandResult Refused(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
+
+    public static CommandResult Refused(string message) => Refused(FormField, message);
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
+using ZfsPortal.Provisioning;
+
+namespace ZfsPortal.Features.Shares;
+
+/// <summary>Delete: refused while snapshots exist; a share that never reached a host goes at once.</summary>
+public sealed class DeleteShareService(ShareActions actions)
+{
+    public static readonly ShareStatus[] Deletable =
+    [
+        ShareStatus.Available, ShareStatus.Error, ShareStatus.ErrorDeleting, ShareStatus.ExtendingError,
+        ShareStatus.ShrinkingError, ShareStatus.AwaitingApproval, ShareStatus.Rejected,
+    ];
+
+    public Task<CommandResult> DeleteAsync(CurrentUser user, Guid shareId, CancellationToken ct = default) =>
+        actions.RunAsync(async (db, work) =>
+        {
+            var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "deleting", Deletable, ct);
+            if (share is null)
+                return CommandResult.Refused(refusal!);
+            var snapshots = await db.Snapshots.CountAsync(s => s.ShareId == share.Id, ct);
+            if (snapshots > 0)
+                return CommandResult.Refused($"The share has {snapshots} snapshot{(snapshots == 1 ? "" : "s")}; delete {(snapshots == 1 ? "it" : "them")} first, then delete the share.");
+            if (share.Dataset is null && share.Status is ShareStatus.AwaitingApproval or ShareStatus.Rejected or ShareStatus.Error)
+            {
+                // Nothing was ever made on a host: the request simply goes, and its reservation with it.
+                db.Shares.Remove(share);
+                work.Touched(share);
+                return CommandResult.Done(share.Id);
+            }
+            share.Status = ShareStatus.Deleting;
+            share.StatusMessage = null;
+            share.UpdatedAt = work.Now;
+            work.Queue(db, OperationKind.DeleteShare, share, user, DeleteShareHandler.PlannedSteps);
+            return CommandResult.Done(share.Id);
+        }, ct);
+}

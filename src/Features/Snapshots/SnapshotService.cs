@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Projects;
+using ZfsPortal.Features.Quotas;
+using ZfsPortal.Provisioning;
+
+namespace ZfsPortal.Features.Snapshots;
+
+/// <summary>Create (within the snapshot quotas) and delete snapshots of a share.</summary>
+public sealed class SnapshotService(ShareActions actions, BackendCatalog backends)
+{
+    public const string NameField = "Name";
+    private static readonly ShareStatus[] Snapshottable = [ShareStatus.Available];
+    private static readonly SnapshotStatus[] Deletable = [SnapshotStatus.Available, SnapshotStatus.Error, SnapshotStatus.ErrorDeleting];
+
+    public async Task<CommandResult> CreateAsync(CurrentUser user, Guid shareId, string? name, string? description, CancellationToken ct = default)
+    {
+        if (UserInput.ValidateName(name, "snapshot", out var nameError) is not { } validName)
+            return CommandResult.Refused(NameField, nameError!);
+        if (UserInput.ValidateDescription(description, out var descriptionError) is not { } validDescription)
+            return CommandResult.Refused("Description", descriptionError!);
+
+        return await actions.RunAsync(async (db, work) =>
+        {
+            var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "taking a snapshot", Snapshottable, ct);
+            if (share is null)
+                return CommandResult.Refused(refusal!);
+            if (!share.ShareType!.SnapshotSupport)
+                return CommandResult.Refused($"Share type '{share.ShareType.Name}' does not support snapshots.");
+            if (await db.Snapshots.AnyAsync(s => s.ShareId == share.Id && s.Name == validName, ct))
+                return CommandResult.Refused(NameField, NameTaken(validName));
+            var usage = await QuotaUsage.ForProjectAsync(db, share.ProjectId, ct);
+            if (QuotaCheck.RefuseNewSnapshot(share.Project!.Quotas, usage, share.SizeGiB) is { } over)
+                return CommandResult.Refused(over);
+
+            var snapshot = new Snapshot
+            {
+                ShareId = share.Id, ProjectId = share.ProjectId, Name = validName, Description = validDescription,
+                SizeGiB = share.SizeGiB, Status = SnapshotStatus.Creating, CreatedByUserId = user.UserId,
+                CreatedAt = work.Now, UpdatedAt = work.Now,
+            };
+            // The ZFS name comes from ids only, fixed now so that a resumed job finds the same snapshot.
+            snapshot.ZfsName = $"{share.Dataset}@{backends.Get(share.BackendName!).SnapshotPrefix}{snapshot.Id:N}";
+            db.Snapshots.Add(snapshot);
+            share.Project.QuotaStamp = Guid.NewGuid();
+            work.Queue(db, OperationKind.CreateSnapshot, share, user, CreateSnapshotHandler.PlannedSteps, snapshot.Id);
+            return CommandResult.Done(snapshot.Id);
+        }, ct, onDuplicate: NameTaken(validName));
+    }
+
+    public Task<CommandResult> DeleteAsync(CurrentUser user, Guid snapshotId, CancellationToken ct = default) =>
+        actions.RunAsync(async (db, work) =>
+        {
+            var snapshot = await db.Snapshots.Include(s => s.Share)
+                .Where(s => db.Shares.Visible(db, user).Any(v => v.Id == s.ShareId))
+                .SingleOrDefaultAsync(s => s.Id == snapshotId, ct);
+            if (snapshot is null)
+                return CommandResult.Refused("This snapshot does not exist, or it belongs to a project you are not a member of.");
+            if (!Deletable.Contains(snapshot.Status))
+                return CommandResult.Refused($"The snapshot is {snapshot.Status.ToManila()}; deleting can start once that has finished.");
+            if (snapshot.Share!.Status is ShareStatus.Deleting)
+                return CommandResult.Refused("The share is being deleted.");
+            var clones = await db.Shares.Where(s => s.SourceSnapshotId == snapshot.Id && s.IsCloneOfSource).Select(s => s.Name).ToListAsync(ct);
+            if (clones.Count > 0)
+                return CommandResult.Refused($"Share {string.Join(", ", clones.Select(c => $"'{c}'"))} is a clone of this snapshot and depends on it; delete that share first.");
+            snapshot.Status = SnapshotStatus.Deleting;
+            snapshot.StatusMessage = null;
+            snapshot.UpdatedAt = work.Now;
+            work.Queue(db, OperationKind.DeleteSnapshot, snapshot.Share, user, DeleteSnapshotHandler.PlannedSteps, snapshot.Id);
+            return CommandResult.Done(snapshot.Id);
+        }, ct);
+
+    private static string NameTaken(string name) => $"This share already has a snapshot named '{name}'; choose another name.";
+}

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>
+/// creating_from_snapshot → available: the new dataset is placed next to its source (send/receive runs on
+/// that host), made as an independent copy (or a clone when the share type asks), sized with refquota.
+/// </summary>
+public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOperationHandler
+{
+    public const int PlannedSteps = 3;
+
+    public OperationKind Kind => OperationKind.CreateShareFromSnapshot;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        var source = await run.ReadAsync(db => db.Snapshots.AsNoTracking().Include(s => s.Share)
+            .SingleOrDefaultAsync(s => s.Id == share.SourceSnapshotId, ct), ct)
+            ?? throw new InvalidOperationException("The source snapshot was deleted before the copy started.");
+        if (share.Dataset is null)
+        {
+            await run.StepAsync("Place the share next to its source", async note =>
+            {
+                var (backend, _) = shareHosts.Open(source.Share!, run);
+                var dataset = DatasetNames.ForShare(source.Share!.Pool!, backend.DatasetPrefix, share.Id);
+                await run.UpdateShareAsync(s => (s.BackendName, s.Pool, s.Dataset) = (backend.Name, source.Share.Pool, dataset), ct);
+                note.Detail = $"{backend.Name}, pool {source.Share.Pool}";
+            }, ct);
+            share = await run.LoadShareAsync(ct);
+        }
+
+        var (hostBackend, host) = shareHosts.Open(share, run);
+        var dataset = share.Dataset!;
+        var how = share.IsCloneOfSource ? "Clone" : "Copy";
+        await run.StepAsync($"{how} snapshot {source.Name} into {dataset}", async note =>
+        {
+            if (await host.GetDatasetPropertiesAsync(dataset, ["refquota"], ct) is not null)
+            {
+                note.Detail = "Already exists (an earlier attempt made it); kept as it is.";
+                return;
+            }
+            var properties = DatasetProperties.ForNewShare(hostBackend, share.ShareType!.DatasetProperties, share.SizeGiB);
+            if (share.IsCloneOfSource)
+                await host.CloneSnapshotAsync(source.ZfsName, dataset, properties, ct);
+            else
+                await host.CopyFromSnapshotAsync(source.ZfsName, dataset, properties, ct);
+            note.Detail = share.IsCloneOfSource ? $"zfs clone of {source.ZfsName}" : $"zfs send {source.ZfsName} | zfs receive {dataset}";
+        }, ct);
+
+        var mountpoint = await run.StepAsync("Read the mount point", async note =>
+        {
+            var props = await host.GetDatasetPropertiesAsync(dataset, ["mountpoint"], ct)
+                        ?? throw new InvalidOperationException($"Dataset {dataset} disappeared right after it was made.");
+            note.Detail = props["mountpoint"];
+            return props["mountpoint"];
+        }, ct);
+
+        await run.FinishAsync(true, null, s =>
+        {
+            s.Status = ShareStatus.Available;
+            s.StatusMessage = null;
+            s.ExportLocation = ExportLocations.Nfs(hostBackend.ShareExportIp, mountpoint);
+            s.ServiceExportLocation = string.IsNullOrEmpty(hostBackend.ServiceIp) ? null : ExportLocations.Nfs(hostBackend.ServiceIp, mountpoint);
+        }, ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var message = $"The share could not be created from the snapshot: {failure.Message.TrimEnd('.')}. "
+                      + "Delete this share and try again; if it fails again, ask an admin to check the backend.";
+        return run.FinishAsync(false, message, s => (s.Status, s.StatusMessage) = (ShareStatus.Error, message), ct);
+    }
+}

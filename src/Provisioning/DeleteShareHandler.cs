@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>deleting → gone: remove the share's exports, destroy its dataset (busy retries are the host's), drop the rows.</summary>
+public sealed class DeleteShareHandler(ShareHosts shareHosts) : IOperationHandler
+{
+    public const int PlannedSteps = 2;
+
+    public OperationKind Kind => OperationKind.DeleteShare;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        if (share.Dataset is not null)
+        {
+            var (_, host) = shareHosts.Open(share, run);
+            var dataset = share.Dataset;
+            await run.StepAsync("Remove NFS exports", async note =>
+            {
+                var props = await host.GetDatasetPropertiesAsync(dataset, ["mountpoint"], ct);
+                if (props is null)
+                {
+                    note.Detail = "The dataset is already gone.";
+                    return;
+                }
+                await host.ApplyExportsAsync(new NfsExport(dataset, props["mountpoint"], []), ct);
+            }, ct);
+            await run.StepAsync($"Destroy dataset {dataset}", async note =>
+            {
+                if (!await host.DestroyDatasetAsync(dataset, ct))
+                    note.Detail = "Already gone; nothing to do.";
+            }, ct);
+        }
+
+        await run.FinishAsync(true, null, async (db, _) =>
+        {
+            if (await db.Shares.SingleOrDefaultAsync(s => s.Id == run.ShareId, ct) is { } row)
+                db.Shares.Remove(row);
+        }, ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var message = $"The share could not be deleted: {failure.Message.TrimEnd('.')}. "
+                      + "Its data is still there. Try deleting it again; if it keeps failing, ask an admin to check the backend.";
+        return run.FinishAsync(false, message, s => (s.Status, s.StatusMessage) = (ShareStatus.ErrorDeleting, message), ct);
+    }
+}

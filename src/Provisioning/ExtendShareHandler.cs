@@ -1,0 +1,94 @@
+using System.Globalization;
+using ZfsPortal.Data;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>extending → available: refquota to the new size. The reserved growth is committed or released at the end.</summary>
+public sealed class ExtendShareHandler(ShareHosts shareHosts) : IOperationHandler
+{
+    public const int PlannedSteps = 1;
+
+    public OperationKind Kind => OperationKind.ExtendShare;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        var target = share.PendingSizeGiB ?? throw new InvalidOperationException("No new size was recorded.");
+        var (_, host) = shareHosts.Open(share, run);
+        await run.StepAsync($"Set refquota of {share.Dataset} to {target} GiB", async _ =>
+            await host.SetPropertiesAsync(share.Dataset!, new Dictionary<string, string> { ["refquota"] = $"{target}G" }, ct), ct);
+        await run.FinishAsync(true, null, s => Resized(s, target), ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var message = $"The share could not be extended: {failure.Message.TrimEnd('.')}. It keeps its old size; "
+                      + "try again, and if it fails again ask an admin to check the backend.";
+        return run.FinishAsync(false, message, s =>
+        {
+            (s.Status, s.StatusMessage, s.PendingSizeGiB) = (ShareStatus.ExtendingError, message, null);
+        }, ct);
+    }
+
+    internal static void Resized(Share share, int size)
+    {
+        share.SizeGiB = size;
+        share.PendingSizeGiB = null;
+        share.Status = ShareStatus.Available;
+        share.StatusMessage = null;
+    }
+}
+
+/// <summary>
+/// shrinking → available: first checks that the data fits (refquota limits what the dataset itself
+/// references), and refuses with the numbers before anything changes; then sets the smaller refquota.
+/// </summary>
+public sealed class ShrinkShareHandler(ShareHosts shareHosts) : IOperationHandler
+{
+    public const int PlannedSteps = 2;
+
+    public OperationKind Kind => OperationKind.ShrinkShare;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        var target = share.PendingSizeGiB ?? throw new InvalidOperationException("No new size was recorded.");
+        var (_, host) = shareHosts.Open(share, run);
+        var referenced = await run.StepAsync("Check that the data fits", async note =>
+        {
+            var props = await host.GetDatasetPropertiesAsync(share.Dataset!, ["referenced"], ct)
+                        ?? throw new InvalidOperationException($"Dataset {share.Dataset} is missing on the host.");
+            var bytes = long.Parse(props["referenced"], CultureInfo.InvariantCulture);
+            note.Detail = $"{Gib(bytes)} GiB of data; new size {target} GiB";
+            return bytes;
+        }, ct);
+
+        if (referenced > DatasetProperties.GiB(target))
+        {
+            var needed = (int)Math.Ceiling(referenced / (double)DatasetProperties.GiB(1));
+            var refusal = $"Shrinking to {target} GiB was refused: the share holds {Gib(referenced)} GiB of data, more than {target} GiB. "
+                          + $"Delete data first, or choose at least {needed} GiB. Nothing was changed.";
+            await run.FinishAsync(false, refusal, s =>
+            {
+                (s.Status, s.StatusMessage, s.PendingSizeGiB) = (ShareStatus.Available, refusal, null);
+            }, ct);
+            return;
+        }
+
+        await run.StepAsync($"Set refquota of {share.Dataset} to {target} GiB", async _ =>
+            await host.SetPropertiesAsync(share.Dataset!, new Dictionary<string, string> { ["refquota"] = $"{target}G" }, ct), ct);
+        await run.FinishAsync(true, null, s => ExtendShareHandler.Resized(s, target), ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var message = $"The share could not be shrunk: {failure.Message.TrimEnd('.')}. It keeps its old size; "
+                      + "try again, and if it fails again ask an admin to check the backend.";
+        return run.FinishAsync(false, message, s =>
+        {
+            (s.Status, s.StatusMessage, s.PendingSizeGiB) = (ShareStatus.ShrinkingError, message, null);
+        }, ct);
+    }
+
+    private static string Gib(long bytes) => (bytes / (double)DatasetProperties.GiB(1)).ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+
+namespace ZfsPortal.Provisioning;
+
+/// <summary>Snapshot creating → available: <c>zfs snapshot</c> if absent, then its size is read back.</summary>
+public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHandler
+{
+    public const int PlannedSteps = 2;
+
+    public OperationKind Kind => OperationKind.CreateSnapshot;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        var snapshot = await SnapshotOf(run, ct);
+        var (_, host) = shareHosts.Open(share, run);
+        await run.StepAsync($"Create snapshot {snapshot.ZfsName}", async note =>
+        {
+            var existing = await host.GetSnapshotsAsync(share.Dataset!, ["used"], ct)
+                           ?? throw new InvalidOperationException($"Dataset {share.Dataset} is missing on the host.");
+            if (existing.ContainsKey(snapshot.ZfsName))
+                note.Detail = "Already exists (an earlier attempt made it); kept as it is.";
+            else
+                await host.CreateSnapshotAsync(snapshot.ZfsName, ct);
+        }, ct);
+        var used = await run.StepAsync("Read its size", async note =>
+        {
+            var snapshots = await host.GetSnapshotsAsync(share.Dataset!, ["used"], ct);
+            var value = snapshots?.GetValueOrDefault(snapshot.ZfsName)?.GetValueOrDefault("used");
+            var bytes = value is null ? (long?)null : long.Parse(value, CultureInfo.InvariantCulture);
+            note.Detail = bytes is null ? "unknown" : $"{bytes} bytes";
+            return bytes;
+        }, ct);
+        await run.FinishAsync(true, null, async (db, now) =>
+        {
+            var row = await db.Snapshots.SingleAsync(s => s.Id == snapshot.Id, ct);
+            (row.Status, row.StatusMessage, row.UsedBytes, row.UpdatedAt) = (SnapshotStatus.Available, null, used, now);
+        }, ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var message = $"The snapshot could not be created: {failure.Message.TrimEnd('.')}. Delete it and try again; "
+                      + "if it fails again, ask an admin to check the backend.";
+        return run.FinishAsync(false, message, async (db, now) =>
+        {
+            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct) is { } row)
+                (row.Status, row.StatusMessage, row.UpdatedAt) = (SnapshotStatus.Error, message, now);
+        }, ct);
+    }
+
+    internal static async Task<Snapshot> SnapshotOf(OperationRun run, CancellationToken ct) =>
+        await run.ReadAsync(db => db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct), ct)
+        ?? throw new InvalidOperationException("The snapshot record is gone.");
+}
+
+/// <summary>Snapshot deleting → gone: <c>zfs destroy</c> if present (a clone pins it: the host refuses, and says so).</summary>
+public sealed class DeleteSnapshotHandler(ShareHosts shareHosts) : IOperationHandler
+{
+    public const int PlannedSteps = 1;
+
+    public OperationKind Kind => OperationKind.DeleteSnapshot;
+
+    public async Task RunAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        var snapshot = await CreateSnapshotHandler.SnapshotOf(run, ct);
+        var (_, host) = shareHosts.Open(share, run);
+        await run.StepAsync($"Destroy snapshot {snapshot.ZfsName}", async note =>
+        {
+            if (!await host.DestroySnapshotAsync(snapshot.ZfsName, ct))
+                note.Detail = "Already gone; nothing to do.";
+        }, ct);
+        await run.FinishAsync(true, null, async (db, _) =>
+        {
+            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == snapshot.Id, ct) is { } row)
+                db.Snapshots.Remove(row);
+        }, ct);
+    }
+
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
+    {
+        var message = $"The snapshot could not be deleted: {failure.Message.TrimEnd('.')}. It is still there; "
+                      + "try again, and if it fails again ask an admin to check the backend.";
+        return run.FinishAsync(false, message, async (db, now) =>
+        {
+            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct) is { } row)
+                (row.Status, row.StatusMessage, row.UpdatedAt) = (SnapshotStatus.ErrorDeleting, message, now);
+        }, ct);
+    }
+}
