@@ -43,21 +43,57 @@ public sealed class OperationRun(
         var note = new StepNote();
         var startedAt = time.GetUtcNow().UtcDateTime;
         var clock = Stopwatch.StartNew();
-        try
+        T result;
+        Exception? failure = null;
+        using (var beating = new CancellationTokenSource())
         {
-            var result = await action(note);
-            await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Succeeded, note.Detail, ct);
-            return result;
+            var heartbeat = BeatWhileAsync(beating.Token);
+            try
+            {
+                result = await action(note);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                failure = ex;
+                result = default!;
+            }
+            finally
+            {
+                await beating.CancelAsync();
+                await heartbeat;
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        if (failure is not null)
         {
-            await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Failed, ex.Message, CancellationToken.None);
-            throw new OperationStepFailedException(name, ex);
+            await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Failed, failure.Message, CancellationToken.None);
+            throw new OperationStepFailedException(name, failure);
         }
+        await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Succeeded, note.Detail, ct);
+        return result;
     }
 
     public Task StepAsync(string name, Func<StepNote, Task> action, CancellationToken ct) =>
         StepAsync<bool>(name, async note => { await action(note); return true; }, ct);
+
+    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>Keeps a long step (a big send/receive) from looking stranded to <see cref="OperationRecovery"/>.</summary>
+    private async Task BeatWhileAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(HeartbeatEvery, time, stop);
+                await using var db = await dbFactory.CreateDbContextAsync(stop);
+                var now = time.GetUtcNow().UtcDateTime;
+                await db.Operations.Where(o => o.Id == OperationId).ExecuteUpdateAsync(u => u.SetProperty(o => o.HeartbeatAt, now), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
 
     public async Task<Share> LoadShareAsync(CancellationToken ct)
     {

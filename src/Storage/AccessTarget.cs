@@ -84,7 +84,7 @@ public sealed partial record AccessTarget
             return $"'{Printable(shown)}' contains spaces or line breaks: enter exactly one address or network ({Example}).";
         }
 
-        if (HostName().IsMatch(text) && text.Any(char.IsAsciiLetter) && !IsAllHex(text))
+        if (HostName().IsMatch(text) && text.Any(char.IsAsciiLetter))
         {
             return $"'{text}' looks like a host name: {Example}, not a host name.";
         }
@@ -150,7 +150,7 @@ public sealed partial record AccessTarget
 
         if (prefix == max && (address!.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)))
         {
-            return $"'{text}' is not a client address; to allow every IPv4 client use 0.0.0.0/0.";
+            return $"'{text}' is not a client address; to allow every client use 0.0.0.0/0 (IPv4) or ::/0 (IPv6).";
         }
 
         target = new AccessTarget(address!, prefix);
@@ -229,8 +229,6 @@ public sealed partial record AccessTarget
 
         return new IPAddress(bytes);
     }
-
-    private static bool IsAllHex(string text) => text.All(c => char.IsAsciiHexDigit(c) || c is '.' or ':');
 
     private static string Printable(string text) => new([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
 

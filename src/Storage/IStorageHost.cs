@@ -21,14 +21,19 @@ public interface IStorageHost
 
     /// <summary>
     /// Destroys a filesystem dataset that has no snapshots: unmounts it first, retries a bounded number of
-    /// times on "dataset is busy". False when it did not exist (already gone counts as done).
+    /// times on "dataset is busy" (or "cannot unmount" while a process holds files). False when it did not exist
+    /// (already gone counts as done). Never recursive: a dataset with snapshots is refused with a
+    /// <see cref="StorageHostException"/> that names them, and a refused dataset is mounted again.
     /// </summary>
     Task<bool> DestroyDatasetAsync(string dataset, CancellationToken ct);
 
     /// <summary><c>zfs snapshot DATASET@NAME</c>; the argument is the full snapshot name.</summary>
     Task CreateSnapshotAsync(string snapshot, CancellationToken ct);
 
-    /// <summary><c>zfs destroy DATASET@NAME</c>; false when it did not exist.</summary>
+    /// <summary>
+    /// <c>zfs destroy DATASET@NAME</c>; false when it did not exist. A snapshot a clone depends on is refused with a
+    /// <see cref="StorageHostException"/> that names the clone.
+    /// </summary>
     Task<bool> DestroySnapshotAsync(string snapshot, CancellationToken ct);
 
     /// <summary>
@@ -41,7 +46,10 @@ public interface IStorageHost
 
     /// <summary>
     /// An independent copy of a snapshot as a new dataset: <c>zfs send SNAP | zfs receive NEW</c> as one
-    /// pipeline on the host, then the given properties are set on NEW. The caller checks that NEW is absent.
+    /// pipeline on the host (failing when either side fails), then <c>NEW@NAME</c>, which receive brings along, is
+    /// destroyed (the copy has no snapshot and no origin), then the given properties are set on NEW. The caller
+    /// checks that NEW is absent. A failed pipeline leaves nothing; a failure after it removes NEW again (best
+    /// effort) before the error is thrown. A cancelled call may leave NEW behind.
     /// </summary>
     Task CopyFromSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct);
 
@@ -51,12 +59,18 @@ public interface IStorageHost
     /// <summary>
     /// Makes the host export the mount point of <paramref name="exports"/> to exactly its clients, through the
     /// backend's NFS helper (<c>exportfs</c> entries or the <c>sharenfs</c> property). The whole set is
-    /// applied each time, so applying twice changes nothing; an empty set removes every export of the path.
-    /// The result is read back from the host and compared; a mismatch is a failure.
+    /// applied each time, so applying twice changes nothing; an empty set removes every export of the path
+    /// (entries made by hand included). The result is read back from the host and compared; a mismatch is a
+    /// failure. A set the helper cannot express (IPv6 through zfs-fuse's sharenfs, mixed root squash through
+    /// OpenZFS's sharenfs) fails with <see cref="StorageFailure.NotSupported"/> before anything changes.
     /// </summary>
     Task ApplyExportsAsync(NfsExport exports, CancellationToken ct);
 
-    /// <summary>What the host's export table says about a path right now (from <c>exportfs -v</c>).</summary>
+    /// <summary>
+    /// What the host's export table says about a path right now (from <c>exportfs -v</c>). An entry the portal
+    /// cannot express as a rule (a host name, wildcard, netgroup, <c>*</c>) is a <see cref="StorageHostException"/>
+    /// that names it, rather than being left out.
+    /// </summary>
     Task<IReadOnlyList<NfsClientRule>> ReadExportsAsync(string mountpoint, CancellationToken ct);
 }
 

@@ -83,6 +83,13 @@ public sealed class ZfsCommands(BackendOptions backend)
         return Zfs("unmount", dataset);
     }
 
+    /// <summary><c>zfs mount DATASET</c>: puts back a dataset a refused destroy left unmounted.</summary>
+    public IReadOnlyList<string> Mount(string dataset)
+    {
+        ZfsNames.ValidateDataset(dataset);
+        return Zfs("mount", dataset);
+    }
+
     /// <summary><c>zfs destroy DATASET</c> of a filesystem: never <c>-r</c>/<c>-R</c>, so snapshots and clones stop it.</summary>
     public IReadOnlyList<string> DestroyDataset(string dataset)
     {

@@ -30,7 +30,12 @@ public sealed partial class BrowserSession : IAsyncDisposable
         page.PageError += (_, error) => PageErrors.Add(error);
         page.RequestFailed += (_, request) =>
         {
-            if (IsPortal(request.Url))
+            if (!IsPortal(request.Url))
+                return;
+            // The browser cancels requests itself when a navigation replaces the page (net::ERR_ABORTED): not a portal failure.
+            if (request.Failure?.Contains("ERR_ABORTED", StringComparison.Ordinal) == true)
+                AbortedRequests.Add($"{request.Method} {request.Url}");
+            else
                 FailedRequests.Add($"{request.Method} {request.Url}: {request.Failure}");
         };
         page.Response += (_, response) =>
@@ -51,6 +56,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
     public ConcurrentBag<string> ConsoleErrors { get; } = [];
     public ConcurrentBag<string> PageErrors { get; } = [];
     public ConcurrentBag<string> FailedRequests { get; } = [];
+    public ConcurrentBag<string> AbortedRequests { get; } = [];
     public ConcurrentQueue<(string Url, int Status)> Responses { get; } = new();
 
     /// <summary>How many full page loads (load events) this page has seen; client-side navigation adds none.</summary>
@@ -60,7 +66,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
 
     public string DescribeProblems() =>
         $"console errors: [{string.Join(" | ", ConsoleErrors)}]; page errors: [{string.Join(" | ", PageErrors)}]; " +
-        $"failed requests: [{string.Join(" | ", FailedRequests)}]";
+        $"failed requests: [{string.Join(" | ", FailedRequests)}]; aborted by the browser: [{string.Join(" | ", AbortedRequests)}]";
 
     /// <summary>Signs in through the plain HTML form and waits for the redirect to /shares.</summary>
     public async Task SignInAsync(string email, string password)
@@ -87,10 +93,21 @@ public sealed partial class BrowserSession : IAsyncDisposable
     public async Task WaitForNewShareFormAsync()
     {
         await Expect(Page).ToHaveURLAsync(NewShareUrl());
-        await Expect(Page.Locator("#share-name")).ToBeEnabledAsync();
+        await Expect(Page.Locator("#share-name")).ToBeEnabledAsync(new() { Timeout = InteractiveTimeoutMs });
         await Expect(Page.Locator("#share-size")).ToBeEnabledAsync();
         await Expect(Page.Locator("[data-testid=create-share-submit]")).ToBeEnabledAsync();
     }
+
+    /// <summary>
+    /// Waits until the portal page is live over its Blazor circuit: the app bar's project switcher stays
+    /// aria-disabled="true" until the page is interactive (then MudBlazor drops the attribute).
+    /// </summary>
+    public async Task WaitForInteractiveAsync() =>
+        await Expect(Page.Locator("[data-testid=project-switcher]")).Not.ToHaveAttributeAsync("aria-disabled", "true",
+            new() { Timeout = InteractiveTimeoutMs });
+
+    /// <summary>Generous: on a busy 2-core machine the first circuit of a run can take seconds.</summary>
+    public const float InteractiveTimeoutMs = 20_000;
 
     /// <summary>Names of the shares in the /shares list (empty if the page shows "No shares yet").</summary>
     public async Task<IReadOnlyList<string>> ListedShareNamesAsync()

@@ -17,6 +17,7 @@ public sealed class CreateShareTests(PortalFixture portal)
             var name = $"e2e-{portal.RunId}";
 
             await s.SignInAsTenantAsync();
+            await s.WaitForInteractiveAsync();
             // The button in the page (the navigation drawer has a "New share" link too).
             await page.Locator(".mud-main-content").GetByRole(AriaRole.Link, new() { Name = "New share" }).First.ClickAsync();
             await s.WaitForNewShareFormAsync();

@@ -47,6 +47,7 @@ public sealed class PortalFixture : IAsyncLifetime
     private readonly ConcurrentDictionary<string, byte> _datasets = new(StringComparer.Ordinal);
     private PortalFactory? _factory;
     private string? _dataDir;
+    private bool _started;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <summary>Unique per run: share names made by the tests carry it.</summary>
@@ -74,6 +75,11 @@ public sealed class PortalFixture : IAsyncLifetime
                 "`apt-get install -y --no-install-recommends chromium` (the project's test script installs it for CI; " +
                 "`bash scripts/storage-host.sh up` sets up the storage host the tests also need). Never run `playwright install`.");
 
+        // Screenshots are per run: drop the previous run's.
+        if (Directory.Exists(ScreenshotDirectory))
+            foreach (var png in Directory.EnumerateFiles(ScreenshotDirectory, "*.png"))
+                File.Delete(png);
+
         var settings = LoadBackendSettings();
         await CheckPoolIsUpAsync();
 
@@ -83,6 +89,7 @@ public sealed class PortalFixture : IAsyncLifetime
             settings["Portal:DataDirectory"] = _dataDir;
             settings["Portal:WorkerCount"] = "2";
             settings["Portal:QueuePollMilliseconds"] = "100";
+            settings["Portal:RunJobs"] = "true";
             settings["Seed:Demo"] = "true";
             settings["Seed:AdminEmail"] = AdminEmail;
             settings["Seed:AdminPassword"] = AdminPassword;
@@ -95,6 +102,7 @@ public sealed class PortalFixture : IAsyncLifetime
             _factory = new PortalFactory(settings);
             _factory.UseKestrel(0);
             _factory.StartServer();
+            _started = true;
             BaseAddress = _factory.ClientOptions.BaseAddress;
 
             Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -106,9 +114,17 @@ public sealed class PortalFixture : IAsyncLifetime
             });
             Assertions.SetDefaultExpectTimeout(10_000);
         }
-        catch
+        catch (Exception startFailure)
         {
-            await DisposeAsync();
+            // Clean up what did start, but report why the start failed (not a follow-on cleanup error).
+            try
+            {
+                await DisposeAsync();
+            }
+            catch (InvalidOperationException cleanup)
+            {
+                throw new AggregateException("The E2E fixture could not start (see the first inner exception).", startFailure, cleanup);
+            }
             throw;
         }
     }
@@ -166,7 +182,8 @@ public sealed class PortalFixture : IAsyncLifetime
         if (_factory is not null)
         {
             // The portal's database is fresh for this run: every share dataset it records was created by these tests.
-            await Try("listing the run's datasets", async () =>
+            if (_started)
+                await Try("listing the run's datasets", async () =>
             {
                 var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
                 await using var db = await dbFactory.CreateDbContextAsync();

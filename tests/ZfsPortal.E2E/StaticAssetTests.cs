@@ -22,6 +22,7 @@ public sealed class StaticAssetTests(PortalFixture portal)
                 "e => getComputedStyle(e).backgroundColor"));
 
             await s.SignInAsTenantAsync();
+            await s.WaitForInteractiveAsync();
             // The form controls are enabled only once the circuit is live: blazor.web.js and MudBlazor's JS ran.
             await s.OpenNewShareFormAsync();
 

@@ -22,7 +22,7 @@ public sealed class StorageHostFixture : IAsyncLifetime
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
     private readonly string _backendJson;
-    private readonly ConcurrentQueue<string> _created = new();
+    private readonly ConcurrentStack<string> _created = new();
 
     // The storage host is this machine, so its own binaries read it back, as root and without SSH.
     private readonly string _zfs;
@@ -70,7 +70,7 @@ public sealed class StorageHostFixture : IAsyncLifetime
     public string NewDatasetName()
     {
         var name = $"{Pool}/{TestDatasetPrefix}{Guid.NewGuid():N}";
-        _created.Enqueue(name);
+        _created.Push(name);
         return name;
     }
 
@@ -95,9 +95,73 @@ public sealed class StorageHostFixture : IAsyncLifetime
         return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"exportfs -v failed: {result.Stderr}");
     }
 
+    /// <summary>Local <c>zfs list -H -o name -t snapshot -r</c>: the snapshots of a dataset (and of any below it).</summary>
+    public async Task<IReadOnlyList<string>> ZfsSnapshotsAsync(string dataset)
+    {
+        var result = await RunLocalAsync(_zfs, "list", "-H", "-o", "name", "-t", "snapshot", "-r", dataset);
+        return result.ExitCode == 0
+            ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : throw new InvalidOperationException($"Local zfs list of snapshots failed: {result.Stderr}");
+    }
+
+    /// <summary>
+    /// The entries of exactly <paramref name="path"/> in local <c>exportfs -v</c>, as (client as listed, options),
+    /// read with a parser of its own (wrapped long paths, padded short ones) rather than the one under test.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Client, string Options)>> ExportsOfAsync(string path) =>
+        [.. ParseExports(await ExportfsAsync()).Where(e => e.Path == path).Select(e => (e.Client, e.Options))];
+
+    /// <summary>Local <c>exportfs -o OPTIONS CLIENT:PATH</c>, e.g. an entry made by hand that the portal must replace.</summary>
+    public async Task ExportLocallyAsync(string client, string path, string options)
+    {
+        var result = await RunLocalAsync(_exportfs, "-o", options, $"{client}:{path}");
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Local exportfs -o failed: {result.Stderr}");
+        }
+    }
+
+    /// <summary>Local <c>exportfs -u</c> of every entry of every path the tests made (under the pool's test prefix).</summary>
+    public async Task UnexportTestPathsAsync()
+    {
+        var prefix = $"/{Pool}/{TestDatasetPrefix}";
+        foreach (var (path, client, _) in ParseExports(await ExportfsAsync()).Where(e => e.Path.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var spelled = client == "<world>" ? "*" : client.Contains(':', StringComparison.Ordinal) ? $"[{client}]" : client;
+            await RunLocalAsync(_exportfs, "-u", $"{spelled}:{path}");
+        }
+    }
+
+    /// <summary>Writes a file into a dataset through its mount point (a real FUSE mount; the tests run as root).</summary>
+    public static async Task WriteFileAsync(string dataset, string name, byte[] content) =>
+        await File.WriteAllBytesAsync(Path.Combine("/" + dataset, name), content);
+
+    private static List<(string Path, string Client, string Options)> ParseExports(string output)
+    {
+        var entries = new List<(string, string, string)>();
+        var path = "";
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (!char.IsWhiteSpace(line[0]))
+            {
+                path = words[0];
+                words = words[1..];
+            }
+
+            if (words.Length == 1 && words[0].IndexOf('(', StringComparison.Ordinal) is > 0 and var open)
+            {
+                entries.Add((path, words[0][..open], words[0][(open + 1)..^1]));
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>Destroys a dataset and its snapshots, retrying while zfs says it is busy.</summary>
     public async Task DestroyDatasetAsync(string dataset)
     {
+        await RunLocalAsync(_zfs, "unmount", dataset);
         for (var attempt = 1; ; attempt++)
         {
             var result = await RunLocalAsync(_zfs, "destroy", "-r", dataset);
@@ -149,8 +213,11 @@ public sealed class StorageHostFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Connections.Dispose();
+        await UnexportTestPathsAsync();
         var failures = new List<string>();
-        while (_created.TryDequeue(out var dataset))
+
+        // Newest first: a clone goes before the dataset whose snapshot it pins.
+        foreach (var dataset in _created)
         {
             try
             {

@@ -100,7 +100,60 @@ public sealed class ShellQuoteTests
         Assert.Equal(string.Concat(words.Select(w => $"[{w}]")), output);
     }
 
+    public static TheoryData<string, string[], string[], int> Pipelines => new()
+    {
+        // shell, first, second, exit status wanted
+        { "/bin/sh", ["true"], ["true"], 0 },
+        { "/bin/sh", ["false"], ["cat"], 1 },
+        { "/bin/sh", ["sh", "-c", "exit 3"], ["cat"], 3 },
+        { "/bin/sh", ["true"], ["sh", "-c", "exit 4"], 4 },
+        { "/bin/sh", ["sh", "-c", "exit 3"], ["sh", "-c", "cat >/dev/null; exit 4"], 4 },
+        { "/bin/sh", ["/nonexistent/zfs", "send"], ["cat"], 127 },
+        { "/bin/bash", ["false"], ["cat"], 1 },
+        { "/bin/bash", ["sh", "-c", "exit 3"], ["cat"], 3 },
+        { "/bin/bash", ["true"], ["sh", "-c", "exit 4"], 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pipelines))]
+    public async Task Pipeline_fails_when_either_side_fails_in_sh_and_bash(string shell, string[] first, string[] second, int exitCode)
+    {
+        var (exit, _, _) = await RunAsync(shell, ShellQuote.Pipeline(first, second));
+        Assert.Equal(exitCode, exit);
+    }
+
+    [Theory]
+    [InlineData("/bin/sh")]
+    [InlineData("/bin/bash")]
+    public async Task Pipeline_passes_data_through_and_keeps_stdout_and_stderr_apart(string shell)
+    {
+        string[] words = ["with space", "it's", "$(id)", "`id`", "|", "4>&1"];
+        var (exit, stdout, stderr) = await RunAsync(shell, ShellQuote.Pipeline(
+            ["sh", "-c", "printf '[%s]' \"$@\"; echo warn-first >&2", "sh", .. words],
+            ["sh", "-c", "tr '[]' '<>'; echo warn-second >&2"]));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Concat(words.Select(w => $"<{w}>")), stdout);
+        Assert.Contains("warn-first", stderr, StringComparison.Ordinal);
+        Assert.Contains("warn-second", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_quotes_both_sides()
+    {
+        var line = ShellQuote.Pipeline(["zfs", "send", "a b"], ["zfs", "receive", "$(id)"]);
+        Assert.Contains("zfs send 'a b' 4>&-", line, StringComparison.Ordinal);
+        Assert.Contains("| zfs receive '$(id)' 4>&- >&3", line, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ShellAsync(string shell, string commandLine)
+    {
+        var (exit, stdout, stderr) = await RunAsync(shell, commandLine);
+        Assert.True(exit == 0, $"{shell} failed: {stderr}");
+        return stdout;
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string shell, string commandLine)
     {
         var start = new ProcessStartInfo(shell)
         {
@@ -116,7 +169,6 @@ public sealed class ShellQuoteTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{shell} failed: {await stderr}");
-        return await stdout;
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
