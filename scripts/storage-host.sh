@@ -12,7 +12,8 @@
 #
 # Environment (defaults in brackets):
 #   ZFSPORTAL_POOL [zfsportal]           pool name
-#   ZFSPORTAL_POOL_SIZE [4G]             sparse size of the pool image (only used when it is created)
+#   ZFSPORTAL_POOL_SIZE [20G]            sparse size of the pool image (only used when it is created; the
+#                                        seed walk-through needs two 5 GiB shares with room to spare)
 #   ZFSPORTAL_HOST_DIR [/var/lib/zfsportal-host]   state dir (keys, sshd config, pool image, backend.json)
 #   ZFSPORTAL_SSH_USER [zfsportal]       unprivileged SSH user
 #   ZFSPORTAL_SSH_PORT [2222]            port of the private sshd on 127.0.0.1
@@ -25,7 +26,7 @@ umask 022
 export LC_ALL=C
 
 readonly POOL="${ZFSPORTAL_POOL:-zfsportal}"
-readonly POOL_SIZE="${ZFSPORTAL_POOL_SIZE:-4G}"
+readonly POOL_SIZE="${ZFSPORTAL_POOL_SIZE:-20G}"
 readonly HOST_DIR="${ZFSPORTAL_HOST_DIR:-/var/lib/zfsportal-host}"
 readonly SSH_USER="${ZFSPORTAL_SSH_USER:-zfsportal}"
 readonly SSH_PORT="${ZFSPORTAL_SSH_PORT:-2222}"

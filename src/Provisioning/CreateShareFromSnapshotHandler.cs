@@ -36,12 +36,17 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
         var how = share.IsCloneOfSource ? "Clone" : "Copy";
         await run.StepAsync($"{how} snapshot {source.Name} into {dataset}", async note =>
         {
+            var properties = DatasetProperties.ForNewShare(hostBackend, share.ShareType!.DatasetProperties, share.SizeGiB);
             if (await host.GetDatasetPropertiesAsync(dataset, ["refquota"], ct) is not null)
             {
-                note.Detail = "Already exists (an earlier attempt made it); kept as it is.";
+                // An earlier attempt got as far as the receive: finish what it may have left undone.
+                if (!share.IsCloneOfSource)
+                    foreach (var leftover in (await host.GetSnapshotsAsync(dataset, ["used"], ct))?.Keys ?? [])
+                        await host.DestroySnapshotAsync(leftover, ct);
+                await host.SetPropertiesAsync(dataset, properties, ct);
+                note.Detail = "Already made by an earlier attempt; its properties were set again.";
                 return;
             }
-            var properties = DatasetProperties.ForNewShare(hostBackend, share.ShareType!.DatasetProperties, share.SizeGiB);
             if (share.IsCloneOfSource)
                 await host.CloneSnapshotAsync(source.ZfsName, dataset, properties, ct);
             else

@@ -26,6 +26,11 @@ public sealed class DeleteShareHandler(ShareHosts shareHosts) : IOperationHandle
                     note.Detail = "The dataset is already gone.";
                     return;
                 }
+                // Snapshots made behind the portal's back would make the destroy fail after clients lost access.
+                var snapshots = await host.GetSnapshotsAsync(dataset, ["used"], ct) ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
+                if (snapshots.Count > 0)
+                    throw new InvalidOperationException($"The dataset still has snapshots on the host ({string.Join(", ", snapshots.Keys)}); "
+                                                        + "an admin must remove them first. Clients keep their access meanwhile.");
                 await host.ApplyExportsAsync(new NfsExport(dataset, props["mountpoint"], []), ct);
             }, ct);
             await run.StepAsync($"Destroy dataset {dataset}", async note =>
