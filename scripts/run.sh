@@ -21,7 +21,7 @@ set -a
 # shellcheck disable=SC1090
 . <(bash scripts/storage-host.sh env)
 set +a
-export Portal__DataDirectory="$data" Seed__Demo=true ASPNETCORE_URLS="$urls" DOTNET_NOLOGO=1
+export Portal__DataDirectory="$data" Seed__Demo=true Storage__SyncFromConfiguration=true ASPNETCORE_URLS="$urls" DOTNET_NOLOGO=1
 
 cd "$root/.build/portal"
 dotnet ZfsPortal.dll &

@@ -2,10 +2,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ZfsPortal.Data;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
 {
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
@@ -16,6 +17,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
     public DbSet<HostCommandEntry> HostCommands => Set<HostCommandEntry>();
+    public DbSet<Backend> Backends => Set<Backend>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<PortalSettings> Settings => Set<PortalSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -39,13 +43,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         {
             e.HasIndex(t => t.Name).IsUnique();
             e.Property(t => t.Approval).HasConversion<string>();
-            e.Property(t => t.DatasetProperties).HasConversion(
-                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new(),
-                new ValueComparer<Dictionary<string, string>>(
-                    (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
-                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
-                    v => new Dictionary<string, string>(v)));
+            e.Property(t => t.DatasetProperties).HasConversion(JsonConverter<Dictionary<string, string>>(), DictionaryComparer());
+            e.Property(t => t.ProjectIds).HasConversion(JsonConverter<List<Guid>>(), JsonComparer<List<Guid>>());
         });
 
         builder.Entity<Share>(e =>
@@ -90,7 +89,44 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         });
         builder.Entity<OperationStep>(e => e.Property(s => s.Outcome).HasConversion<string>().HasMaxLength(16));
         builder.Entity<HostCommandEntry>(e => e.HasIndex(c => c.OperationId));
+
+        builder.Entity<Backend>(e =>
+        {
+            e.HasIndex(b => b.Name).IsUnique();
+            e.Property(b => b.Name).HasMaxLength(64);
+            e.Property(b => b.Health).HasConversion<string>().HasMaxLength(16);
+            e.Property(b => b.Pools).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>());
+            e.Property(b => b.DatasetCreationOptions).HasConversion(JsonConverter<Dictionary<string, string>>(), DictionaryComparer());
+            e.OwnsMany(b => b.PoolReadings, r => r.ToJson());
+        });
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => a.ProjectId);
+        });
+        builder.Entity<PortalSettings>(e =>
+        {
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.OwnsOne(s => s.DefaultQuotas);
+        });
     }
+}
+
+public sealed partial class PortalDbContext
+{
+    private static ValueConverter<T, string> JsonConverter<T>() where T : new() => new(
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+        v => JsonSerializer.Deserialize<T>(v, JsonSerializerOptions.Default) ?? new T());
+
+    private static ValueComparer<T> JsonComparer<T>() => new(
+        (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default).GetHashCode(StringComparison.Ordinal),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonSerializerOptions.Default), JsonSerializerOptions.Default)!);
+
+    private static ValueComparer<Dictionary<string, string>> DictionaryComparer() => new(
+        (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+        v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
+        v => new Dictionary<string, string>(v));
 }
 
 public static class ShareRules

@@ -9,6 +9,12 @@ public sealed class ShareType
     public string Name { get; set; } = "";
     public string Description { get; set; } = "";
     public bool IsPublic { get; set; } = true;
+
+    /// <summary>Projects a non-public type is offered to.</summary>
+    public List<Guid> ProjectIds { get; set; } = [];
+
+    /// <summary>A retired type is no longer offered; its shares keep working.</summary>
+    public bool IsRetired { get; set; }
     public bool IsDefault { get; set; }
     public bool SnapshotSupport { get; set; } = true;
     public bool CreateShareFromSnapshotSupport { get; set; } = true;

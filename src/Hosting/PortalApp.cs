@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Hosting;
@@ -22,6 +23,7 @@ public static class PortalApp
                 // WAL lets pages read while a job writes.
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
             }
+            await scope.ServiceProvider.GetRequiredService<BackendSeed>().SeedAsync(CancellationToken.None);
             var logins = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
             foreach (var login in logins)
                 app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);

@@ -18,6 +18,14 @@ public sealed class PortalOptions
     [Range(1, 100)]
     public int WorkerCount { get; set; } = 8;
 
+    /// <summary>Share of each pool's usable space that placement keeps free (Manila's reserved_share_percentage).</summary>
+    [Range(0, 90)]
+    public int CapacityReservePercent { get; set; } = 5;
+
+    /// <summary>How often every backend is checked; a backend that stops answering reads down within this time.</summary>
+    [Range(5, 3600)]
+    public int HealthCheckSeconds { get; set; } = 20;
+
     /// <summary>False for a portal node that only serves pages; its queued jobs wait for a node that runs them.</summary>
     public bool RunJobs { get; set; } = true;
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
 using ZfsPortal.Features.Snapshots;
@@ -86,6 +87,7 @@ public static class PortalServices
         services.AddSingleton<IOperationHandler, SyncAccessRulesHandler>();
 
         services.AddScoped<DemoSeed>();
+        services.AddSingleton<BackendSeed>();
         services.AddSingleton<ShareActions>();
         services.AddSingleton<CreateShareService>();
         services.AddSingleton<DeleteShareService>();

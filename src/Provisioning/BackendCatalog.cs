@@ -1,14 +1,27 @@
-using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Provisioning;
 
-/// <summary>The configured storage backends, by name.</summary>
-public sealed class BackendCatalog(IOptions<StorageOptions> options)
+/// <summary>The storage backends, as admins manage them in the portal's database.</summary>
+public sealed class BackendCatalog(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public IReadOnlyList<BackendOptions> All => options.Value.Backends;
+    public async Task<BackendOptions> GetAsync(string name, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var backend = await db.Backends.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, ct)
+                      ?? throw new InvalidOperationException($"Backend '{name}' no longer exists in the portal; an admin must restore it.");
+        return backend.ToOptions();
+    }
 
-    public BackendOptions Get(string name) =>
-        All.FirstOrDefault(b => b.Name == name)
-        ?? throw new InvalidOperationException($"Backend '{name}' is no longer configured; an admin must restore it in the portal's settings.");
+    /// <summary>Backends that may take new shares: enabled and not known to be down.</summary>
+    public async Task<IReadOnlyList<Backend>> ListPlaceableAsync(string? name, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Backends.AsNoTracking()
+            .Where(b => name == null || b.Name == name)
+            .OrderBy(b => b.Name)
+            .ToListAsync(ct);
+    }
 }

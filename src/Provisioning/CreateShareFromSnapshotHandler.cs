@@ -23,7 +23,7 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
         {
             await run.StepAsync("Place the share next to its source", async note =>
             {
-                var (backend, _) = shareHosts.Open(source.Share!, run);
+                var (backend, _) = await shareHosts.OpenAsync(source.Share!, run, ct);
                 var dataset = DatasetNames.ForShare(source.Share!.Pool!, backend.DatasetPrefix, share.Id);
                 await run.UpdateShareAsync(s => (s.BackendName, s.Pool, s.Dataset) = (backend.Name, source.Share.Pool, dataset), ct);
                 note.Detail = $"{backend.Name}, pool {source.Share.Pool}";
@@ -31,7 +31,7 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
             share = await run.LoadShareAsync(ct);
         }
 
-        var (hostBackend, host) = shareHosts.Open(share, run);
+        var (hostBackend, host) = await shareHosts.OpenAsync(share, run, ct);
         var dataset = share.Dataset!;
         var how = share.IsCloneOfSource ? "Clone" : "Copy";
         await run.StepAsync($"{how} snapshot {source.Name} into {dataset}", async note =>

@@ -26,7 +26,7 @@ public sealed class CreateShareHandler(Placement placement, BackendCatalog backe
             share = await run.LoadShareAsync(ct);
         }
 
-        var backend = backends.Get(share.BackendName!);
+        var backend = await backends.GetAsync(share.BackendName!, ct);
         var host = hosts.Open(backend, run);
         var datasetName = share.Dataset!;
         await run.StepAsync($"Create dataset {datasetName}", async note =>

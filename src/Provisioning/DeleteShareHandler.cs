@@ -16,7 +16,7 @@ public sealed class DeleteShareHandler(ShareHosts shareHosts) : IOperationHandle
         var share = await run.LoadShareAsync(ct);
         if (share.Dataset is not null)
         {
-            var (_, host) = shareHosts.Open(share, run);
+            var (_, host) = await shareHosts.OpenAsync(share, run, ct);
             var dataset = share.Dataset;
             await run.StepAsync("Remove NFS exports", async note =>
             {

@@ -14,7 +14,7 @@ public sealed class ExtendShareHandler(ShareHosts shareHosts) : IOperationHandle
     {
         var share = await run.LoadShareAsync(ct);
         var target = share.PendingSizeGiB ?? throw new InvalidOperationException("No new size was recorded.");
-        var (_, host) = shareHosts.Open(share, run);
+        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
         await run.StepAsync($"Set refquota of {share.Dataset} to {target} GiB", async _ =>
             await host.SetPropertiesAsync(share.Dataset!, new Dictionary<string, string> { ["refquota"] = $"{target}G" }, ct), ct);
         await run.FinishAsync(true, null, s => Resized(s, target), ct);
@@ -53,7 +53,7 @@ public sealed class ShrinkShareHandler(ShareHosts shareHosts) : IOperationHandle
     {
         var share = await run.LoadShareAsync(ct);
         var target = share.PendingSizeGiB ?? throw new InvalidOperationException("No new size was recorded.");
-        var (_, host) = shareHosts.Open(share, run);
+        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
         var referenced = await run.StepAsync("Check that the data fits", async note =>
         {
             var props = await host.GetDatasetPropertiesAsync(share.Dataset!, ["referenced"], ct)

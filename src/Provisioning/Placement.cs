@@ -1,46 +1,68 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using ZfsPortal.Data;
+using ZfsPortal.Hosting;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Provisioning;
 
-public sealed record PlacementResult(BackendOptions Backend, string Pool, long AvailableBytes);
+public sealed record PlacementResult(BackendOptions Backend, string Pool, long FreeBytes);
 
 /// <summary>Nothing fits: Manila's "No valid host", said so that a person knows what to do.</summary>
 public sealed class NoValidBackendException(string message) : Exception(message);
 
 /// <summary>
-/// Picks the backend and pool for a new share: the share type's backend (or any), a pool with room
-/// for the whole size, and among those the one with the most usable space.
+/// Manila's scheduler, small: the share type's backend (or any), enabled and not down, a pool whose usable
+/// space after the reserve holds the whole size; among those, the one with the most free space.
 /// </summary>
-public sealed class Placement(BackendCatalog backends, IStorageHostFactory hosts)
+public sealed class Placement(BackendCatalog backends, IStorageHostFactory hosts, IOptions<PortalOptions> options)
 {
     public async Task<PlacementResult> PlaceAsync(int sizeGiB, string? backendName, IHostCommandLog log, CancellationToken ct)
     {
-        var candidates = backends.All.Where(b => backendName is null || b.Name == backendName).ToList();
+        var candidates = await backends.ListPlaceableAsync(backendName, ct);
         if (candidates.Count == 0)
-            throw new NoValidBackendException($"No backend named '{backendName}' is configured for this share type. Ask an admin to fix the share type or add the backend.");
+            throw new NoValidBackendException(backendName is null
+                ? "No storage backend is configured. Ask an admin to add one."
+                : $"No backend named '{backendName}' exists for this share type. Ask an admin to fix the share type or add the backend.");
 
         var needed = DatasetProperties.GiB(sizeGiB);
-        var seen = new List<string>();
+        var reserve = options.Value.CapacityReservePercent / 100.0;
+        var reasons = new List<string>();
         PlacementResult? best = null;
         foreach (var backend in candidates)
         {
-            var host = hosts.Open(backend, log);
+            if (!backend.Enabled)
+            {
+                reasons.Add($"{backend.Name} is disabled");
+                continue;
+            }
+            if (backend.Health == BackendHealth.Down)
+            {
+                reasons.Add($"{backend.Name} is down ({backend.HealthMessage})");
+                continue;
+            }
+            var settings = backend.ToOptions();
+            var host = hosts.Open(settings, log);
             foreach (var pool in backend.Pools)
             {
                 PoolCapacity capacity;
                 try { capacity = await host.GetPoolCapacityAsync(pool, ct); }
                 catch (StorageHostException ex)
                 {
-                    seen.Add($"{backend.Name}/{pool} could not be reached ({ex.Message})");
+                    reasons.Add($"{backend.Name}/{pool} could not be read ({ex.Message.TrimEnd('.')})");
                     continue;
                 }
-                seen.Add($"{backend.Name}/{pool} has {capacity.AvailableBytes / (1024.0 * 1024 * 1024):0.#} GiB free");
-                if (capacity.AvailableBytes >= needed && (best is null || capacity.AvailableBytes > best.AvailableBytes))
-                    best = new PlacementResult(backend, pool, capacity.AvailableBytes);
+                var free = capacity.AvailableBytes - (long)(reserve * (capacity.AvailableBytes + capacity.UsedBytes));
+                reasons.Add($"{backend.Name}/{pool} has {Gib(free)} GiB free");
+                if (free >= needed && (best is null || free > best.FreeBytes))
+                    best = new PlacementResult(settings, pool, free);
             }
         }
         return best ?? throw new NoValidBackendException(
-            $"No storage pool can take a {sizeGiB} GiB share right now: {string.Join("; ", seen)}. "
+            $"No storage pool can take a {sizeGiB} GiB share right now: {string.Join("; ", reasons)}. "
             + "Delete this share and request a smaller one, or ask an admin to add capacity.");
     }
+
+    private static string Gib(long bytes) =>
+        Math.Max(0, bytes / (1024.0 * 1024 * 1024)).ToString("0.#", CultureInfo.InvariantCulture);
 }

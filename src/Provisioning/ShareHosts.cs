@@ -6,10 +6,10 @@ namespace ZfsPortal.Provisioning;
 /// <summary>Opens the host a placed share lives on, recording its commands in the running operation.</summary>
 public sealed class ShareHosts(BackendCatalog backends, IStorageHostFactory hosts)
 {
-    public (BackendOptions Backend, IStorageHost Host) Open(Share share, OperationRun run)
+    public async Task<(BackendOptions Backend, IStorageHost Host)> OpenAsync(Share share, OperationRun run, CancellationToken ct)
     {
-        var backend = backends.Get(share.BackendName
-            ?? throw new InvalidOperationException("The share was never placed on a backend."));
+        var backend = await backends.GetAsync(share.BackendName
+            ?? throw new InvalidOperationException("The share was never placed on a backend."), ct);
         return (backend, hosts.Open(backend, run));
     }
 }

@@ -15,7 +15,7 @@ public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHan
     {
         var share = await run.LoadShareAsync(ct);
         var snapshot = await SnapshotOf(run, ct);
-        var (_, host) = shareHosts.Open(share, run);
+        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
         await run.StepAsync($"Create snapshot {snapshot.ZfsName}", async note =>
         {
             var existing = await host.GetSnapshotsAsync(share.Dataset!, ["used"], ct)
@@ -67,7 +67,7 @@ public sealed class DeleteSnapshotHandler(ShareHosts shareHosts) : IOperationHan
     {
         var share = await run.LoadShareAsync(ct);
         var snapshot = await CreateSnapshotHandler.SnapshotOf(run, ct);
-        var (_, host) = shareHosts.Open(share, run);
+        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
         await run.StepAsync($"Destroy snapshot {snapshot.ZfsName}", async note =>
         {
             if (!await host.DestroySnapshotAsync(snapshot.ZfsName, ct))

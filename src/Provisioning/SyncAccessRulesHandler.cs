@@ -35,7 +35,7 @@ public sealed class SyncAccessRulesHandler(ShareHosts shareHosts) : IOperationHa
 
         var rules = await run.ReadAsync(db => db.AccessRules.AsNoTracking().Where(r => r.ShareId == run.ShareId).ToListAsync(ct), ct);
         var wanted = rules.Where(r => r.State is AccessRuleState.Applying or AccessRuleState.Active).Select(ToClient).ToList();
-        var (backend, host) = shareHosts.Open(share, run);
+        var (backend, host) = await shareHosts.OpenAsync(share, run, ct);
         await run.StepAsync($"Export {share.Dataset} to {wanted.Count} client(s) with {backend.NfsHelper}", async note =>
         {
             var props = await host.GetDatasetPropertiesAsync(share.Dataset!, ["mountpoint"], ct)

@@ -197,6 +197,161 @@ namespace ZfsPortal.Data.Migrations
                     b.ToTable("AccessRules");
                 });
 
+            modelBuilder.Entity("ZfsPortal.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ByAdmin")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("Audit");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.Backend", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CommandTimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConnectTimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetCreationOptions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetPrefix")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExportfsPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Health")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HealthMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostKeySha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUpAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NfsHelper")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Pools")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PrivateKeyPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceIp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShareExportIp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SnapshotPrefix")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SudoPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZfsDialect")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZfsPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZpoolPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Backends");
+                });
+
             modelBuilder.Entity("ZfsPortal.Data.HostCommandEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -325,6 +480,16 @@ namespace ZfsPortal.Data.Migrations
                     b.HasIndex("OperationId");
 
                     b.ToTable("OperationSteps");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.PortalSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Settings");
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.PortalUser", b =>
@@ -564,6 +729,9 @@ namespace ZfsPortal.Data.Migrations
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsRetired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MaxSizeGiB")
                         .HasColumnType("INTEGER");
 
@@ -571,6 +739,10 @@ namespace ZfsPortal.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectIds")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -705,12 +877,77 @@ namespace ZfsPortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ZfsPortal.Data.Backend", b =>
+                {
+                    b.OwnsMany("ZfsPortal.Data.PoolReading", "PoolReadings", b1 =>
+                        {
+                            b1.Property<Guid>("BackendId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<long>("AvailableBytes");
+
+                            b1.Property<string>("Pool")
+                                .IsRequired();
+
+                            b1.Property<long>("UsedBytes");
+
+                            b1.HasKey("BackendId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Backends");
+
+                            b1
+                                .ToJson("PoolReadings")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("BackendId");
+                        });
+
+                    b.Navigation("PoolReadings");
+                });
+
             modelBuilder.Entity("ZfsPortal.Data.OperationStep", b =>
                 {
                     b.HasOne("ZfsPortal.Data.Operation", null)
                         .WithMany("Steps")
                         .HasForeignKey("OperationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.PortalSettings", b =>
+                {
+                    b.OwnsOne("ZfsPortal.Data.QuotaLimits", "DefaultQuotas", b1 =>
+                        {
+                            b1.Property<int>("PortalSettingsId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("Gigabytes")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("PerShareGigabytes")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("Shares")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("SnapshotGigabytes")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("Snapshots")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("PortalSettingsId");
+
+                            b1.ToTable("Settings");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PortalSettingsId");
+                        });
+
+                    b.Navigation("DefaultQuotas")
                         .IsRequired();
                 });
 

@@ -9,7 +9,7 @@ using ZfsPortal.Provisioning;
 namespace ZfsPortal.Features.Snapshots;
 
 /// <summary>Create (within the snapshot quotas) and delete snapshots of a share.</summary>
-public sealed class SnapshotService(ShareActions actions, BackendCatalog backends)
+public sealed class SnapshotService(ShareActions actions)
 {
     public const string NameField = "Name";
     private static readonly ShareStatus[] Snapshottable = [ShareStatus.Available];
@@ -42,7 +42,8 @@ public sealed class SnapshotService(ShareActions actions, BackendCatalog backend
                 CreatedAt = work.Now, UpdatedAt = work.Now,
             };
             // The ZFS name comes from ids only, fixed now so that a resumed job finds the same snapshot.
-            snapshot.ZfsName = $"{share.Dataset}@{backends.Get(share.BackendName!).SnapshotPrefix}{snapshot.Id:N}";
+            var prefix = await db.Backends.Where(b => b.Name == share.BackendName).Select(b => b.SnapshotPrefix).SingleAsync(ct);
+            snapshot.ZfsName = $"{share.Dataset}@{prefix}{snapshot.Id:N}";
             db.Snapshots.Add(snapshot);
             share.Project.QuotaStamp = Guid.NewGuid();
             work.Queue(db, OperationKind.CreateSnapshot, share, user, CreateSnapshotHandler.PlannedSteps, snapshot.Id);

@@ -5,6 +5,7 @@ using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Snapshots;
+using ZfsPortal.Hosting;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
@@ -55,19 +56,26 @@ public sealed class TestWorld : IDisposable
         Fake = new FakeStorageHost(backend);
         Hosts = hosts ?? Fake;
         Backend = backend ?? Fake.Backend;
-        var catalog = new BackendCatalog(Options.Create(new StorageOptions { Backends = [Backend] }));
+        var row = new Backend();
+        row.CopyFrom(Backend);
+        using (var db = Db.CreateDbContext())
+        {
+            db.Backends.Add(row);
+            db.SaveChanges();
+        }
+        var catalog = new BackendCatalog(Db);
         Events = new ShareEvents(NullLogger<ShareEvents>.Instance);
         var actions = new ShareActions(Db, Scheduler, Events, TimeProvider.System);
         CreateShares = new CreateShareService(actions);
         DeleteShares = new DeleteShareService(actions);
         Resize = new ResizeShareService(actions);
-        Snapshots = new SnapshotService(actions, catalog);
+        Snapshots = new SnapshotService(actions);
         Access = new AccessService(actions);
         Queries = new ShareQueries(Db);
         var shareHosts = new ShareHosts(catalog, Hosts);
         Job = new OperationJob(Db,
             [
-                new CreateShareHandler(new Placement(catalog, Hosts), catalog, Hosts), new CreateShareFromSnapshotHandler(shareHosts),
+                new CreateShareHandler(new Placement(catalog, Hosts, Options.Create(Portal)), catalog, Hosts), new CreateShareFromSnapshotHandler(shareHosts),
                 new DeleteShareHandler(shareHosts), new ExtendShareHandler(shareHosts), new ShrinkShareHandler(shareHosts),
                 new CreateSnapshotHandler(shareHosts), new DeleteSnapshotHandler(shareHosts), new SyncAccessRulesHandler(shareHosts),
             ],
@@ -76,6 +84,9 @@ public sealed class TestWorld : IDisposable
     }
 
     public TestDatabase Db { get; } = new();
+
+    /// <summary>No capacity reserve, so that placement arithmetic in tests is the pool's own.</summary>
+    public PortalOptions Portal { get; } = new() { CapacityReservePercent = 0 };
     public FakeStorageHost Fake { get; }
     public IStorageHostFactory Hosts { get; }
     public BackendOptions Backend { get; }
@@ -89,6 +100,15 @@ public sealed class TestWorld : IDisposable
     public ShareQueries Queries { get; }
     public OperationJob Job { get; }
     public ShareType DefaultType { get; }
+
+    /// <summary>Changes the backend as an admin would (in the portal's database).</summary>
+    public void UpdateBackend(Action<Backend> change)
+    {
+        using var db = Db.CreateDbContext();
+        var row = db.Backends.Single(b => b.Name == Backend.Name);
+        change(row);
+        db.SaveChanges();
+    }
 
     public ShareType AddShareType(string name, Action<ShareType>? configure = null)
     {
