@@ -56,6 +56,29 @@ public sealed class ZfsCommands(BackendOptions backend)
         return Zfs("get", "-H", "-p", "-o", "name,property,value", "available,used", pool);
     }
 
+    /// <summary>
+    /// <c>zfs get -H -p -o name,property,value available,used POOL…</c>: the capacity of several pools in one command
+    /// (the health check). A missing pool is a "dataset does not exist" line on stderr and exit 1; the others are still printed.
+    /// </summary>
+    public IReadOnlyList<string> GetPoolsCapacity(IReadOnlyList<string> pools)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        if (pools.Count == 0)
+        {
+            throw new ArgumentException("Name at least one pool.", nameof(pools));
+        }
+
+        foreach (var pool in pools)
+        {
+            ZfsNames.ValidatePool(pool, nameof(pools));
+        }
+
+        return Zfs(["get", "-H", "-p", "-o", "name,property,value", "available,used", .. pools]);
+    }
+
+    /// <summary><c>zpool list -H -o name</c>: the names of the imported pools (zfs-fuse 0.7 and OpenZFS alike).</summary>
+    public IReadOnlyList<string> ListPools() => [backend.SudoPath, "-n", backend.ZpoolPath, "list", "-H", "-o", "name"];
+
     /// <summary><c>zfs set k=v DATASET</c>: one property per call, as zfs-fuse takes no more.</summary>
     public IReadOnlyList<string> SetProperty(string dataset, string property, string value)
     {

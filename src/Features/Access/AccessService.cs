@@ -47,6 +47,8 @@ public sealed class AccessService(ShareActions actions)
             };
             db.AccessRules.Add(rule);
             await QueueSyncAsync(db, work, share, user, ct);
+            work.Audit(db, user, "access.allow", $"share {share.Name}", share.ProjectId,
+                $"{rule.Target} {rule.Level.ToManila()} {(rule.RootSquash ? "root_squash" : "no_root_squash")}");
             return CommandResult.Done(rule.Id);
         }, ct, onDuplicate: $"The share already has a rule for {parsed}.");
     }
@@ -68,6 +70,7 @@ public sealed class AccessService(ShareActions actions)
             rule.StateMessage = null;
             rule.UpdatedAt = work.Now;
             await QueueSyncAsync(db, work, share, user, ct);
+            work.Audit(db, user, "access.deny", $"share {share.Name}", share.ProjectId, rule.Target);
             return CommandResult.Done(rule.Id);
         }, ct);
 

@@ -6,6 +6,9 @@ namespace ZfsPortal.Features.Common;
 /// </summary>
 public sealed record CommandResult(Guid? Id, IReadOnlyDictionary<string, string> Errors)
 {
+    /// <summary>Something the user should know about an accepted action (e.g. a quota now below use).</summary>
+    public string? Notice { get; init; }
+
     public const string FormField = "";
 
     public bool Succeeded => Id is not null;
@@ -13,7 +16,7 @@ public sealed record CommandResult(Guid? Id, IReadOnlyDictionary<string, string>
     /// <summary>The first error, for actions whose answer is one sentence.</summary>
     public string? Error => Errors.Values.FirstOrDefault();
 
-    public static CommandResult Done(Guid id) => new(id, new Dictionary<string, string>());
+    public static CommandResult Done(Guid id, string? notice = null) => new(id, new Dictionary<string, string>()) { Notice = notice };
 
     public static CommandResult Refused(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
 

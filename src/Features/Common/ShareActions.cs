@@ -31,6 +31,10 @@ public sealed class QueuedWork(DateTime now)
     }
 
     public void Touched(Share share) => _changed.Add(new ShareChanged(share.Id, share.ProjectId));
+
+    /// <summary>Records who asked for what, in the same transaction as the change itself.</summary>
+    public void Audit(PortalDbContext db, CurrentUser user, string action, string target, Guid? projectId = null, string? detail = null) =>
+        AuditLog.Add(db, Now, user, action, target, projectId, detail);
 }
 
 /// <summary>

@@ -7,11 +7,16 @@ public sealed record ShareTypeOption(Guid Id, string Name, string Description, i
 
 public sealed class ShareTypeQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<ShareTypeOption>> ListPublicAsync(CancellationToken ct = default)
+    /// <summary>The types a project may request: public or limited to it, and not retired.</summary>
+    public async Task<IReadOnlyList<ShareTypeOption>> ListForProjectAsync(Guid projectId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ShareTypes.Where(t => t.IsPublic).OrderByDescending(t => t.IsDefault).ThenBy(t => t.Name)
+        var types = await db.ShareTypes.AsNoTracking().Where(t => !t.IsRetired).ToListAsync(ct);
+        return types.Where(t => t.IsPublic || t.ProjectIds.Contains(projectId))
+            .OrderByDescending(t => t.IsDefault).ThenBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => new ShareTypeOption(t.Id, t.Name, t.Description, t.MinSizeGiB, t.MaxSizeGiB, t.IsDefault))
-            .ToListAsync(ct);
+            .ToList();
     }
+
+    public static bool OfferedTo(ShareType type, Guid projectId) => !type.IsRetired && (type.IsPublic || type.ProjectIds.Contains(projectId));
 }

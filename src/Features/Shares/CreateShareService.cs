@@ -4,6 +4,7 @@ using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
 using ZfsPortal.Features.Quotas;
+using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Features.Shares;
@@ -40,8 +41,8 @@ public sealed class CreateShareService(ShareActions actions)
         var project = await db.Projects.Visible(db, user).SingleOrDefaultAsync(p => p.Id == request.ProjectId, ct);
         if (project is null)
             return CommandResult.Refused("You are not a member of that project.");
-        var type = await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == request.ShareTypeId && t.IsPublic, ct);
-        if (type is null)
+        var type = await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == request.ShareTypeId, ct);
+        if (type is null || !ShareTypeQueries.OfferedTo(type, project.Id))
             return CommandResult.Refused(TypeField, "That share type does not exist or is not available to this project.");
         if (size < type.MinSizeGiB || size > type.MaxSizeGiB)
             return CommandResult.Refused(SizeField, $"Share type '{type.Name}' takes sizes from {type.MinSizeGiB} to {type.MaxSizeGiB} GiB.");
@@ -85,6 +86,8 @@ public sealed class CreateShareService(ShareActions actions)
         else
             work.Queue(db, OperationKind.CreateShareFromSnapshot, share, user, CreateShareFromSnapshotHandler.PlannedSteps, source.Id);
         project.QuotaStamp = Guid.NewGuid();
+        work.Audit(db, user, source is null ? "share.create" : "share.create_from_snapshot", $"share {name} in {project.Name}", project.Id,
+            $"{size} GiB, type {type.Name}" + (source is null ? "" : $", from snapshot {source.Name}") + (needsApproval ? ", awaiting approval" : ""));
         return CommandResult.Done(share.Id);
     }
 

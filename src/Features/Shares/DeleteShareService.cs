@@ -29,12 +29,14 @@ public sealed class DeleteShareService(ShareActions actions)
                 // Nothing was ever made on a host: the request simply goes, and its reservation with it.
                 db.Shares.Remove(share);
                 work.Touched(share);
+                work.Audit(db, user, "share.delete", $"share {share.Name} in {share.Project!.Name}", share.ProjectId, "never created on a host");
                 return CommandResult.Done(share.Id);
             }
             share.Status = ShareStatus.Deleting;
             share.StatusMessage = null;
             share.UpdatedAt = work.Now;
             work.Queue(db, OperationKind.DeleteShare, share, user, DeleteShareHandler.PlannedSteps);
+            work.Audit(db, user, "share.delete", $"share {share.Name} in {share.Project!.Name}", share.ProjectId);
             return CommandResult.Done(share.Id);
         }, ct);
 }

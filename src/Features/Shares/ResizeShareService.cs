@@ -50,6 +50,8 @@ public sealed class ResizeShareService(ShareActions actions)
             share.UpdatedAt = work.Now;
             work.Queue(db, grow ? OperationKind.ExtendShare : OperationKind.ShrinkShare, share, user,
                 grow ? ExtendShareHandler.PlannedSteps : ShrinkShareHandler.PlannedSteps);
+            work.Audit(db, user, grow ? "share.extend" : "share.shrink", $"share {share.Name} in {share.Project!.Name}", share.ProjectId,
+                $"{share.SizeGiB} GiB to {size} GiB");
             return CommandResult.Done(share.Id);
         }, ct);
     }

@@ -23,7 +23,7 @@ public sealed record SnapshotView(Guid Id, string Name, string Description, int 
 public sealed record AccessRuleView(Guid Id, string AccessType, string Target, AccessLevel Level, bool RootSquash, AccessRuleState State,
     string? StateMessage);
 
-public sealed record ShareDetail(Guid Id, string Name, string Description, Guid ProjectId, string ProjectName, string ShareTypeName,
+public sealed record ShareDetail(Guid Id, string Name, string Description, Guid ProjectId, string ProjectName, Guid ShareTypeId, string ShareTypeName,
     string Protocol, int SizeGiB, int? PendingSizeGiB, ShareStatus Status, string? StatusMessage, string? ExportLocation,
     string? ServiceExportLocation, string? BackendName, string? Pool, string? Dataset, DateTime CreatedAt,
     bool SnapshotSupport, bool CreateShareFromSnapshotSupport, AccessRulesStatus AccessRulesStatus, string? SourceSnapshotName,
@@ -67,7 +67,7 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
         var source = share.SourceSnapshotId is { } sourceId
             ? await db.Snapshots.Where(s => s.Id == sourceId).Select(s => s.Name).FirstOrDefaultAsync(ct)
             : null;
-        return new ShareDetail(share.Id, share.Name, share.Description, share.ProjectId, share.Project!.Name, share.ShareType!.Name,
+        return new ShareDetail(share.Id, share.Name, share.Description, share.ProjectId, share.Project!.Name, share.ShareTypeId, share.ShareType!.Name,
             share.Protocol, share.SizeGiB, share.PendingSizeGiB, share.Status, share.StatusMessage, share.ExportLocation,
             user.IsAdmin ? share.ServiceExportLocation : null, share.BackendName, share.Pool, share.Dataset, share.CreatedAt,
             share.ShareType.SnapshotSupport, share.ShareType.CreateShareFromSnapshotSupport, share.AccessRulesStatus, source,

@@ -47,6 +47,7 @@ public sealed class SnapshotService(ShareActions actions)
             db.Snapshots.Add(snapshot);
             share.Project.QuotaStamp = Guid.NewGuid();
             work.Queue(db, OperationKind.CreateSnapshot, share, user, CreateSnapshotHandler.PlannedSteps, snapshot.Id);
+            work.Audit(db, user, "snapshot.create", $"snapshot {validName} of share {share.Name}", share.ProjectId);
             return CommandResult.Done(snapshot.Id);
         }, ct, onDuplicate: NameTaken(validName));
     }
@@ -70,6 +71,7 @@ public sealed class SnapshotService(ShareActions actions)
             snapshot.StatusMessage = null;
             snapshot.UpdatedAt = work.Now;
             work.Queue(db, OperationKind.DeleteSnapshot, snapshot.Share, user, DeleteSnapshotHandler.PlannedSteps, snapshot.Id);
+            work.Audit(db, user, "snapshot.delete", $"snapshot {snapshot.Name} of share {snapshot.Share.Name}", snapshot.ProjectId);
             return CommandResult.Done(snapshot.Id);
         }, ct);
 

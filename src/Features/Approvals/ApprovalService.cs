@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Quotas;
+using ZfsPortal.Provisioning;
+
+namespace ZfsPortal.Features.Approvals;
+
+/// <summary>A request waiting for an admin: who asked, for what, and where the project's quota stands with it.</summary>
+public sealed record PendingRequest(Guid ShareId, string ShareName, Guid ProjectId, string ProjectName, string RequestedBy,
+    int SizeGiB, string ShareTypeName, DateTime RequestedAt, long ProjectGigabytesAfter, int ProjectGigabytesLimit,
+    int ProjectSharesAfter, int ProjectSharesLimit, string? SourceSnapshotName);
+
+/// <summary>
+/// Approve starts the job the request was waiting for; reject needs a reason, ends in <c>rejected</c> and
+/// releases the reservation. Only admins may do either.
+/// </summary>
+public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, ShareActions actions)
+{
+    public const string ReasonField = "Reason";
+    private const string NotAdmin = "Only admins may approve or reject requests.";
+
+    public async Task<IReadOnlyList<PendingRequest>> ListPendingAsync(CurrentUser admin, CancellationToken ct = default)
+    {
+        if (!admin.IsAdmin)
+            return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pending = await db.Shares.AsNoTracking().Include(s => s.Project).Include(s => s.ShareType)
+            .Where(s => s.Status == ShareStatus.AwaitingApproval).OrderBy(s => s.CreatedAt).ToListAsync(ct);
+        var users = await db.Users.Where(u => pending.Select(p => p.CreatedByUserId).Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.Email ?? u.UserName ?? u.Id, ct);
+        var result = new List<PendingRequest>();
+        foreach (var share in pending)
+        {
+            // The request's own size is already reserved, so the usage now is the usage after approval.
+            var usage = await QuotaUsage.ForProjectAsync(db, share.ProjectId, ct);
+            var source = share.SourceSnapshotId is { } id ? await db.Snapshots.Where(s => s.Id == id).Select(s => s.Name).FirstOrDefaultAsync(ct) : null;
+            result.Add(new PendingRequest(share.Id, share.Name, share.ProjectId, share.Project!.Name,
+                users.GetValueOrDefault(share.CreatedByUserId, "a former user"), share.SizeGiB, share.ShareType!.Name, share.CreatedAt,
+                usage.Gigabytes, share.Project.Quotas.Gigabytes, usage.Shares, share.Project.Quotas.Shares, source));
+        }
+        return result;
+    }
+
+    public Task<CommandResult> ApproveAsync(CurrentUser admin, Guid shareId, CancellationToken ct = default) =>
+        actions.RunAsync(async (db, work) =>
+        {
+            if (!admin.IsAdmin)
+                return CommandResult.Refused(NotAdmin);
+            var share = await db.Shares.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == shareId, ct);
+            if (share is null || share.Status != ShareStatus.AwaitingApproval)
+                return CommandResult.Refused(share is null ? "That request no longer exists." : $"That request is already {share.Status.ToManila()}.");
+            var fromSnapshot = share.SourceSnapshotId is not null;
+            share.Status = fromSnapshot ? ShareStatus.CreatingFromSnapshot : ShareStatus.Creating;
+            share.StatusMessage = null;
+            share.UpdatedAt = work.Now;
+            work.Queue(db, fromSnapshot ? OperationKind.CreateShareFromSnapshot : OperationKind.CreateShare, share, admin,
+                fromSnapshot ? CreateShareFromSnapshotHandler.PlannedSteps : CreateShareHandler.PlannedSteps, share.SourceSnapshotId);
+            work.Audit(db, admin, "approval.approve", $"share {share.Name} in {share.Project!.Name}", share.ProjectId, $"{share.SizeGiB} GiB");
+            return CommandResult.Done(share.Id);
+        }, ct);
+
+    public async Task<CommandResult> RejectAsync(CurrentUser admin, Guid shareId, string? reason, CancellationToken ct = default)
+    {
+        var why = (reason ?? "").Trim();
+        if (why.Length == 0)
+            return CommandResult.Refused(ReasonField, "Give a reason; the requester reads it.");
+        if (why.Length > 500)
+            return CommandResult.Refused(ReasonField, "Keep the reason under 500 characters.");
+        return await actions.RunAsync(async (db, work) =>
+        {
+            if (!admin.IsAdmin)
+                return CommandResult.Refused(NotAdmin);
+            var share = await db.Shares.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == shareId, ct);
+            if (share is null || share.Status != ShareStatus.AwaitingApproval)
+                return CommandResult.Refused(share is null ? "That request no longer exists." : $"That request is already {share.Status.ToManila()}.");
+            share.Status = ShareStatus.Rejected;
+            share.StatusMessage = $"Rejected by an admin: {why}";
+            share.UpdatedAt = work.Now;
+            share.Project!.QuotaStamp = Guid.NewGuid();
+            work.Touched(share);
+            work.Audit(db, admin, "approval.reject", $"share {share.Name} in {share.Project.Name}", share.ProjectId, why);
+            return CommandResult.Done(share.Id);
+        }, ct);
+    }
+}

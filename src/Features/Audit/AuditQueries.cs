@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+
+namespace ZfsPortal.Features.Audit;
+
+public sealed record AuditRow(DateTime At, string UserName, bool ByAdmin, string Action, string Target, string? Detail);
+
+public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, int Total);
+
+/// <summary>The audit log, newest first, paged and filtered in the database; admins only.</summary>
+public sealed class AuditQueries(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<AuditPage> PageAsync(CurrentUser admin, string? search, bool adminsOnly, int page, int pageSize, CancellationToken ct = default)
+    {
+        if (!admin.IsAdmin)
+            return new AuditPage([], 0);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Audit.AsNoTracking();
+        if (adminsOnly)
+            query = query.Where(a => a.ByAdmin);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim();
+            query = query.Where(a => a.UserName.Contains(term) || a.Action.Contains(term) || a.Target.Contains(term)
+                                     || (a.Detail != null && a.Detail.Contains(term)));
+        }
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(a => a.Id).Skip(Math.Max(0, page) * pageSize).Take(pageSize)
+            .Select(a => new AuditRow(a.At, a.UserName, a.ByAdmin, a.Action, a.Target, a.Detail)).ToListAsync(ct);
+        return new AuditPage(rows, total);
+    }
+}
