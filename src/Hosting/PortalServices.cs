@@ -71,6 +71,7 @@ public static class PortalServices
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
             services.AddHostedService<OperationRecoveryAtStart>();
+            services.AddHostedService<BackendHealthMonitor>();
         }
 
         services.AddSingleton<ShareEvents>();
@@ -104,6 +105,8 @@ public static class PortalServices
         services.AddSingleton<ShareTypeAdminService>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<OperationQueries>();
+        services.AddSingleton<BackendHealthChecker>();
+        services.AddSingleton<BackendAdminService>();
         services.AddSingleton<ShareQueries>();
         services.AddSingleton<ShareTypeQueries>();
         services.AddScoped<ProjectSelection>();

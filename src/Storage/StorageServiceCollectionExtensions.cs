@@ -9,7 +9,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates <c>Storage:Backends</c> (at start, so a bad setting stops the app with a clear
-    /// message) and registers the shared SSH connection pool and the storage host factory.
+    /// message) and registers the shared SSH connection pool, the storage host factory and the backend probe.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,6 +21,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SshConnectionPool>();
         services.TryAddSingleton<IStorageHostFactory, SshStorageHostFactory>();
+        services.TryAddSingleton<IBackendProbe, SshBackendProbe>();
         return services;
     }
 }

@@ -41,9 +41,11 @@ public sealed class ProjectAdminService(
         if (!admin.IsAdmin)
             return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ProjectMembers.Where(m => m.ProjectId == projectId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberView(u.Id, u.Email ?? "", u.DisplayName))
-            .OrderBy(m => m.Email).ToListAsync(ct);
+        var members = await db.Users
+            .Where(u => db.ProjectMembers.Any(m => m.ProjectId == projectId && m.UserId == u.Id))
+            .Select(u => new { u.Id, u.Email, u.DisplayName })
+            .ToListAsync(ct);
+        return members.Select(u => new MemberView(u.Id, u.Email ?? "", u.DisplayName)).OrderBy(m => m.Email, StringComparer.Ordinal).ToList();
     }
 
     public async Task<CommandResult> CreateAsync(CurrentUser admin, string? name, string? description, CancellationToken ct = default)

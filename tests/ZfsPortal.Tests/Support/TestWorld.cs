@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using ZfsPortal.Features.Access;
+using ZfsPortal.Features.Approvals;
+using ZfsPortal.Features.Projects;
+using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Snapshots;
@@ -72,10 +77,15 @@ public sealed class TestWorld : IDisposable
         Snapshots = new SnapshotService(actions);
         Access = new AccessService(actions);
         Queries = new ShareQueries(Db);
+        Approvals = new ApprovalService(Db, actions);
+        ShareTypeAdmin = new ShareTypeAdminService(Db, TimeProvider.System);
+        _identity = new Lazy<ServiceProvider>(BuildIdentity);
+        ProjectAdmin = new ProjectAdminService(Db, new UserManagerFactory(new LazyScopes(_identity)), TimeProvider.System);
+        Placement = new Placement(catalog, Hosts, Options.Create(Portal));
         var shareHosts = new ShareHosts(catalog, Hosts);
         Job = new OperationJob(Db,
             [
-                new CreateShareHandler(new Placement(catalog, Hosts, Options.Create(Portal)), catalog, Hosts), new CreateShareFromSnapshotHandler(shareHosts),
+                new CreateShareHandler(Placement, catalog, Hosts), new CreateShareFromSnapshotHandler(shareHosts),
                 new DeleteShareHandler(shareHosts), new ExtendShareHandler(shareHosts), new ShrinkShareHandler(shareHosts),
                 new CreateSnapshotHandler(shareHosts), new DeleteSnapshotHandler(shareHosts), new SyncAccessRulesHandler(shareHosts),
             ],
@@ -98,6 +108,37 @@ public sealed class TestWorld : IDisposable
     public SnapshotService Snapshots { get; }
     public AccessService Access { get; }
     public ShareQueries Queries { get; }
+    public ApprovalService Approvals { get; }
+    public ShareTypeAdminService ShareTypeAdmin { get; }
+    public ProjectAdminService ProjectAdmin { get; }
+    public Placement Placement { get; }
+
+    private readonly Lazy<ServiceProvider> _identity;
+
+    /// <summary>Identity over the test database, for the services that create users.</summary>
+    private ServiceProvider BuildIdentity()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddScoped(_ => Db.CreateDbContext());
+        services.AddIdentityCore<PortalUser>(o => o.User.RequireUniqueEmail = true)
+            .AddRoles<IdentityRole>().AddEntityFrameworkStores<PortalDbContext>();
+        var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in new[] { Roles.Admin, Roles.Tenant })
+            if (!roles.RoleExistsAsync(role).GetAwaiter().GetResult())
+                roles.CreateAsync(new IdentityRole(role)).GetAwaiter().GetResult();
+        return provider;
+    }
+
+    private sealed class LazyScopes(Lazy<ServiceProvider> provider) : IServiceScopeFactory
+    {
+        public IServiceScope CreateScope() => provider.Value.CreateScope();
+    }
+
+    /// <summary>An admin (not a member of any project).</summary>
+    public CurrentUser Admin { get; } = new("admin-user-id", "admin@example.test", IsAdmin: true);
     public OperationJob Job { get; }
     public ShareType DefaultType { get; }
 
@@ -192,5 +233,10 @@ public sealed class TestWorld : IDisposable
         return db.HostCommands.Where(c => c.OperationId == operationId).OrderBy(c => c.Id).ToList();
     }
 
-    public void Dispose() => Db.Dispose();
+    public void Dispose()
+    {
+        if (_identity.IsValueCreated)
+            _identity.Value.Dispose();
+        Db.Dispose();
+    }
 }

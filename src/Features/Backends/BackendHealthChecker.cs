@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ZfsPortal.Data;
+using ZfsPortal.Hosting;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Features.Backends;
+
+/// <summary>
+/// Checks every enabled backend and records up/down, the last check, the last time it was up (Manila's
+/// heartbeat) and each pool's usable capacity. Placement skips backends found down.
+/// </summary>
+public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFactory, IBackendProbe probe, TimeProvider time)
+{
+    public event Action? Checked;
+
+    public async Task CheckAllAsync(CancellationToken ct)
+    {
+        List<Backend> backends;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            backends = await db.Backends.AsNoTracking().Where(b => b.Enabled).ToListAsync(ct);
+        var reports = await Task.WhenAll(backends.Select(async b => (b.Id, Report: await probe.CheckHealthAsync(b.ToOptions(), ct))));
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            foreach (var (id, report) in reports)
+            {
+                var backend = await db.Backends.SingleOrDefaultAsync(b => b.Id == id, ct);
+                if (backend is null)
+                    continue;
+                backend.Health = report.Up ? BackendHealth.Up : BackendHealth.Down;
+                backend.HealthMessage = report.Up ? null : report.Problem;
+                backend.LastCheckedAt = now;
+                if (report.Up)
+                {
+                    backend.LastUpAt = now;
+                    backend.PoolReadings = report.Pools
+                        .Select(p => new PoolReading { Pool = p.Pool, AvailableBytes = p.AvailableBytes, UsedBytes = p.UsedBytes }).ToList();
+                }
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        Checked?.Invoke();
+    }
+}
+
+/// <summary>The recurring check: at start, then every <c>Portal:HealthCheckSeconds</c> (20 s by default).</summary>
+public sealed class BackendHealthMonitor(BackendHealthChecker checker, IOptions<PortalOptions> options, TimeProvider time,
+    ILogger<BackendHealthMonitor> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HealthCheckSeconds), time);
+        do
+        {
+            try
+            {
+                await checker.CheckAllAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A broken check must not stop the next one; the backends keep their last known state.
+                log.LogError(ex, "The backend health check failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
