@@ -52,6 +52,8 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             // Names are unique per project; the check in CreateShareService gives the readable message.
             e.HasIndex(s => new { s.ProjectId, s.Name }).IsUnique();
             e.HasIndex(s => s.Status);
+            // The shares page reads one project's newest shares a page at a time.
+            e.HasIndex(s => new { s.ProjectId, s.CreatedAt });
             e.Property(s => s.Name).HasMaxLength(ShareRules.MaxNameLength);
             e.Property(s => s.Description).HasMaxLength(ShareRules.MaxDescriptionLength);
             e.Property(s => s.Status).HasConversion<string>().HasMaxLength(32);

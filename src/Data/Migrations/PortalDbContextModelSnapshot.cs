@@ -687,6 +687,8 @@ namespace ZfsPortal.Data.Migrations
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("ProjectId", "CreatedAt");
+
                     b.HasIndex("ProjectId", "Name")
                         .IsUnique();
 

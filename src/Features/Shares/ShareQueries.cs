@@ -7,6 +7,14 @@ namespace ZfsPortal.Features.Shares;
 
 public sealed record ShareRow(Guid Id, string Name, string ProjectName, int SizeGiB, ShareStatus Status, string? ExportLocation, DateTime CreatedAt);
 
+public sealed record ShareFilter(Guid? ProjectId, string? Search = null, ShareStatus? Status = null, int Page = 0, int PageSize = 500)
+{
+    public int Page { get; init; } = Math.Max(0, Page);
+    public int PageSize { get; init; } = Math.Clamp(PageSize, 1, 500);
+}
+
+public sealed record SharesPageData(IReadOnlyList<ShareRow> Rows, int Total);
+
 public sealed record StepView(string Name, DateTime StartedAt, int DurationMs, StepOutcome Outcome, string? Detail);
 
 public sealed record OperationView(Guid Id, OperationKind Kind, OperationState State, int PlannedSteps, DateTime CreatedAt,
@@ -32,16 +40,30 @@ public sealed record ShareDetail(Guid Id, string Name, string Description, Guid 
 /// <summary>Read side of the shares pages; every query is limited to what the user may see.</summary>
 public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public async Task<IReadOnlyList<ShareRow>> ListAsync(CurrentUser user, Guid? projectId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ShareRow>> ListAsync(CurrentUser user, Guid? projectId, CancellationToken ct = default) =>
+        (await PageAsync(user, new ShareFilter(projectId), ct)).Rows;
+
+    /// <summary>One page of shares, filtered, sorted and counted in the database (newest first).</summary>
+    public async Task<SharesPageData> PageAsync(CurrentUser user, ShareFilter filter, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var shares = db.Shares.Visible(db, user);
-        if (projectId is { } id)
+        var shares = db.Shares.AsNoTracking().Visible(db, user);
+        if (filter.ProjectId is { } id)
             shares = shares.Where(s => s.ProjectId == id);
-        return await shares
-            .OrderByDescending(s => s.CreatedAt)
+        if (filter.Status is { } status)
+            shares = shares.Where(s => s.Status == status);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var term = filter.Search.Trim();
+            shares = shares.Where(s => s.Name.Contains(term) || (s.ExportLocation != null && s.ExportLocation.Contains(term)));
+        }
+        var total = await shares.CountAsync(ct);
+        var rows = await shares
+            .OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
+            .Skip(filter.Page * filter.PageSize).Take(filter.PageSize)
             .Select(s => new ShareRow(s.Id, s.Name, s.Project!.Name, s.SizeGiB, s.Status, s.ExportLocation, s.CreatedAt))
             .ToListAsync(ct);
+        return new SharesPageData(rows, total);
     }
 
     /// <summary>Null when the share does not exist or belongs to a project the user is not in.</summary>

@@ -20,7 +20,7 @@ public sealed class CreateShareFormTests : MudTestContext
 
     private IRenderedComponent<CreateShareForm> RenderForm()
     {
-        var types = new ShareTypeQueries(_world.Db).ListPublicAsync().GetAwaiter().GetResult();
+        var types = new ShareTypeQueries(_world.Db).ListForProjectAsync(_project.Id).GetAwaiter().GetResult();
         RenderPopovers();
         return Render<CreateShareForm>(ps => ps
             .Add(p => p.ShareTypes, types)

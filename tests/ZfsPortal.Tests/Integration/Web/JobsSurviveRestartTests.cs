@@ -23,7 +23,7 @@ public sealed class JobsSurviveRestartTests(StorageHostFixture host) : IAsyncLif
             var services = first.Services;
             var tenant = await TenantAsync(services);
             var project = await DemoProjectAsync(services);
-            var type = (await services.GetRequiredService<Features.ShareTypes.ShareTypeQueries>().ListPublicAsync()).Single(t => t.IsDefault);
+            var type = (await services.GetRequiredService<Features.ShareTypes.ShareTypeQueries>().ListForProjectAsync(project)).Single(t => t.IsDefault);
             var result = await services.GetRequiredService<CreateShareService>()
                 .CreateAsync(tenant, new CreateShareRequest(project, type.Id, "survivor", null, "1"));
             Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
