@@ -50,7 +50,7 @@ public static class PortalServices
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
-            o.AccessDeniedPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
         });
         services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
         services.AddCascadingAuthenticationState();

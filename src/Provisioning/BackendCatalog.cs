@@ -15,8 +15,8 @@ public sealed class BackendCatalog(IDbContextFactory<PortalDbContext> dbFactory)
         return backend.ToOptions();
     }
 
-    /// <summary>Backends that may take new shares: enabled and not known to be down.</summary>
-    public async Task<IReadOnlyList<Backend>> ListPlaceableAsync(string? name, CancellationToken ct)
+    /// <summary>Every backend (optionally only the one named), enabled or not; placement judges each.</summary>
+    public async Task<IReadOnlyList<Backend>> ListAsync(string? name, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Backends.AsNoTracking()

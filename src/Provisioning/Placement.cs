@@ -19,7 +19,7 @@ public sealed class Placement(BackendCatalog backends, IStorageHostFactory hosts
 {
     public async Task<PlacementResult> PlaceAsync(int sizeGiB, string? backendName, IHostCommandLog log, CancellationToken ct)
     {
-        var candidates = await backends.ListPlaceableAsync(backendName, ct);
+        var candidates = await backends.ListAsync(backendName, ct);
         if (candidates.Count == 0)
             throw new NoValidBackendException(backendName is null
                 ? "No storage backend is configured. Ask an admin to add one."

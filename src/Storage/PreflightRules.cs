@@ -128,7 +128,7 @@ internal static class PreflightRules
         if (pin.Length == 0)
         {
             return Failed(PreflightStep.HostKey, b,
-                $"The host presents a {presented.KeyType} key with fingerprint SHA256:{fp}, but no fingerprint is pinned for this backend, " +
+                $"The host presents an {presented.KeyType} key with fingerprint SHA256:{fp}, but no fingerprint is pinned for this backend, " +
                 "so the portal will not trust it.",
                 $"Pin it in the backend settings after comparing it with `ssh-keygen -lf {keyFile}` on the host " +
                 $"(or the HostKey file its sshd_config names): if that prints SHA256:{fp}, set HostKeySha256 to {fp}.");
@@ -136,7 +136,7 @@ internal static class PreflightRules
 
         var malformed = HostKeyPin.IsWellFormed(pin) ? "" : " (which is not even a SHA-256 fingerprint)";
         return Failed(PreflightStep.HostKey, b,
-            $"The host presents a {presented.KeyType} key with fingerprint SHA256:{fp}, but the backend pins SHA256:{pin}{malformed}.",
+            $"The host presents an {presented.KeyType} key with fingerprint SHA256:{fp}, but the backend pins SHA256:{pin}{malformed}.",
             $"Run `ssh-keygen -lf {keyFile}` on the host. If it prints SHA256:{fp}, the host was reinstalled or re-keyed: pin the new " +
             $"fingerprint in the backend settings (HostKeySha256 = {fp}). If it prints SHA256:{pin}, something between the portal and " +
             "the host answers in its place: keep the pin and find out what it is.");
@@ -295,7 +295,7 @@ internal static class PreflightRules
         var setting = step switch { PreflightStep.Zfs => "ZfsPath", PreflightStep.Zpool => "ZpoolPath", _ => "ExportfsPath" };
         if (SudoRefused(answer))
         {
-            return Skipped(step, b, $"Not checked: sudo refused to run {path} (see '{Name(PreflightStep.Sudo, b)}').");
+            return Skipped(step, b, $"Not checked: sudo did not run {path} (see '{Name(PreflightStep.Sudo, b)}').");
         }
 
         if (Has(answer.Stderr, "command not found"))
@@ -325,7 +325,7 @@ internal static class PreflightRules
             {
                 PreflightStep.Zfs => $"{path} answers (`zfs version`: {FirstLine(answer.ExitCode == 0 ? answer.Stdout : answer.Stderr)}).",
                 PreflightStep.Zpool => $"{path} answers; the host has {PoolList(Lines(answer.Stdout))}.",
-                _ => $"{path} answers (`exportfs -v` lists {Lines(answer.Stdout).Count} line(s)).",
+                _ => $"{path} answers (`exportfs -v`).",
             });
         }
 

@@ -28,9 +28,7 @@ internal sealed class ProbeConnection : IDisposable
 
     public bool HostKeyMatchesPin { get; private set; }
 
-    /// <summary>True when the connection is open and authenticated; commands may run on <see cref="Client"/>.</summary>
-    public bool Connected => Error is null && _client.IsConnected;
-
+    /// <summary>The connection; commands may run on it when <see cref="Error"/> is null (open and authenticated).</summary>
     public SshClient Client => _client;
 
     /// <summary>What stopped the connection (null when it is open).</summary>

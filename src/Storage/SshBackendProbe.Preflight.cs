@@ -131,7 +131,8 @@ public sealed partial class SshBackendProbe
         {
             return (new PrivateKeyFile(b.PrivateKeyPath), null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException or ArgumentException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException or ArgumentException or FormatException
+                                       or InvalidOperationException or NotSupportedException)
         {
             return (null, PreflightRules.KeyFileProblem(b, ex));
         }

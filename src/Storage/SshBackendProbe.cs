@@ -75,8 +75,9 @@ public sealed partial class SshBackendProbe(SshConnectionPool pool, TimeProvider
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                return Down($"Backend '{backend.Name}' did not accept a connection within {budget.TotalSeconds:0} s. " +
-                            "Check that the host is up and sshd answers, and that no firewall drops the traffic.");
+                return Down($"Backend '{backend.Name}' gave the portal no connection within {budget.TotalSeconds:0} s (connecting, or " +
+                            "waiting for a free channel on a busy backend). Check that the host is up and sshd answers, and that no firewall " +
+                            "drops the traffic.");
             }
 
             using (lease)
@@ -128,7 +129,7 @@ public sealed partial class SshBackendProbe(SshConnectionPool pool, TimeProvider
         catch (FormatException)
         {
             return new HealthReport(false,
-                $"{what} printed output the portal cannot read: '{stdout.Trim()}'. Run the preflight check of this backend.", [], took);
+                $"{what} printed output the portal cannot read: '{Shorten(stdout.Trim())}'. Run the preflight check of this backend.", [], took);
         }
 
         var pools = backend.Pools.Select(p => PreflightRules.Capacity(rows, p)).OfType<PoolCapacity>().ToList();
@@ -139,11 +140,7 @@ public sealed partial class SshBackendProbe(SshConnectionPool pool, TimeProvider
 
         var missing = backend.Pools.Where(p => pools.All(f => f.Pool != p)).ToList();
         var exit = exitStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none, killed";
-        var said = stderr.Length > 0 ? stderr.TrimEnd('.') : "no error output";
-        if (said.Length > SshStorageHost.MaxStderrChars)
-        {
-            said = string.Concat(said.AsSpan(0, SshStorageHost.MaxStderrChars), "… (truncated)");
-        }
+        var said = stderr.Length > 0 ? Shorten(stderr.TrimEnd('.')) : "no error output";
 
         var problem = missing.Count > 0 && pools.Count + missing.Count == backend.Pools.Count && stderr.Contains("does not exist", StringComparison.Ordinal)
             ? $"Pool{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} of backend '{backend.Name}' {(missing.Count == 1 ? "is" : "are")} " +
@@ -151,4 +148,7 @@ public sealed partial class SshBackendProbe(SshConnectionPool pool, TimeProvider
             : $"{what} failed (exit {exit}): {said}.{CommandFailureHints.For(exitStatus ?? -1, stderr, backend, argv)}";
         return new HealthReport(false, problem, pools, took);
     }
+
+    private static string Shorten(string text) =>
+        text.Length <= SshStorageHost.MaxStderrChars ? text : string.Concat(text.AsSpan(0, SshStorageHost.MaxStderrChars), "… (truncated)");
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
 
 namespace ZfsPortal.Features.Audit;
 
@@ -21,9 +22,10 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> dbFactory)
             query = query.Where(a => a.ByAdmin);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var term = search.Trim();
-            query = query.Where(a => a.UserName.Contains(term) || a.Action.Contains(term) || a.Target.Contains(term)
-                                     || (a.Detail != null && a.Detail.Contains(term)));
+            var like = SearchPattern.Contains(search);
+            query = query.Where(a => EF.Functions.Like(a.UserName, like, SearchPattern.Escape) || EF.Functions.Like(a.Action, like, SearchPattern.Escape)
+                                     || EF.Functions.Like(a.Target, like, SearchPattern.Escape)
+                                     || (a.Detail != null && EF.Functions.Like(a.Detail, like, SearchPattern.Escape)));
         }
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(a => a.Id).Skip(Math.Max(0, page) * pageSize).Take(pageSize)

@@ -19,7 +19,11 @@ public sealed class ProjectAdminService(
     IDbContextFactory<PortalDbContext> dbFactory, UserManagerFactory users, TimeProvider time)
 {
     public const string NameField = "Name", EmailField = "Email";
-    public static readonly string[] QuotaFields = ["Shares", "Gigabytes", "Snapshots", "SnapshotGigabytes", "PerShareGigabytes"];
+    public const string SharesField = "Shares", GigabytesField = "Gigabytes", SnapshotsField = "Snapshots",
+        SnapshotGigabytesField = "SnapshotGigabytes", PerShareGigabytesField = "PerShareGigabytes";
+
+    /// <summary>The quota fields in the order of <see cref="QuotaInput"/>'s values.</summary>
+    public static readonly string[] QuotaFields = [SharesField, GigabytesField, SnapshotsField, SnapshotGigabytesField, PerShareGigabytesField];
     private const string NotAdmin = "Only admins may manage projects.";
 
     public async Task<IReadOnlyList<ProjectAdminRow>> ListAsync(CurrentUser admin, CancellationToken ct = default)

@@ -11,7 +11,7 @@ public sealed record ShareTypeInput(
     bool CreateShareFromSnapshotSupport, bool CloneFromSnapshot, string? BackendName, string? MinSizeGiB, string? MaxSizeGiB,
     ApprovalPolicy Approval, string? ApprovalAboveGiB, string? DatasetProperties);
 
-public sealed record ShareTypeAdminRow(Guid Id, string Name, string Description, bool IsPublic, IReadOnlyList<string> Projects,
+public sealed record ShareTypeAdminRow(Guid Id, string Name, string Description, bool IsPublic, IReadOnlyList<Guid> ProjectIds, IReadOnlyList<string> Projects,
     bool SnapshotSupport, bool CreateShareFromSnapshotSupport, bool CloneFromSnapshot, string? BackendName, int MinSizeGiB,
     int MaxSizeGiB, ApprovalPolicy Approval, int ApprovalAboveGiB, IReadOnlyDictionary<string, string> DatasetProperties,
     bool IsDefault, bool IsRetired, int Shares);
@@ -20,7 +20,7 @@ public sealed record ShareTypeAdminRow(Guid Id, string Name, string Description,
 public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
     public const string NameField = "Name", MinField = "MinSizeGiB", MaxField = "MaxSizeGiB", ApprovalField = "ApprovalAboveGiB",
-        PropertiesField = "DatasetProperties", ProjectsField = "ProjectIds", BackendField = "BackendName";
+        PropertiesField = "DatasetProperties", ProjectsField = "ProjectIds", BackendField = "BackendName", CloneField = "CloneFromSnapshot";
     private const string NotAdmin = "Only admins may manage share types.";
 
     public async Task<IReadOnlyList<ShareTypeAdminRow>> ListAsync(CurrentUser admin, CancellationToken ct = default)
@@ -31,7 +31,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         var projects = await db.Projects.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var counts = await db.Shares.GroupBy(s => s.ShareTypeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return (await db.ShareTypes.AsNoTracking().OrderBy(t => t.IsRetired).ThenBy(t => t.Name).ToListAsync(ct))
-            .Select(t => new ShareTypeAdminRow(t.Id, t.Name, t.Description, t.IsPublic,
+            .Select(t => new ShareTypeAdminRow(t.Id, t.Name, t.Description, t.IsPublic, t.ProjectIds,
                 t.ProjectIds.Select(id => projects.GetValueOrDefault(id, "(deleted project)")).ToList(), t.SnapshotSupport,
                 t.CreateShareFromSnapshotSupport, t.CloneFromSnapshot, t.BackendName, t.MinSizeGiB, t.MaxSizeGiB, t.Approval,
                 t.ApprovalAboveGiB, t.DatasetProperties, t.IsDefault, t.IsRetired, counts.GetValueOrDefault(t.Id)))
@@ -87,7 +87,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         if (!input.IsPublic && input.ProjectIds.Count == 0)
             errors[ProjectsField] = "A type that is not public must be offered to at least one project.";
         if (input.CloneFromSnapshot && !input.CreateShareFromSnapshotSupport)
-            errors[PropertiesField] = "Clones are a way to create shares from snapshots; turn that on too, or turn clones off.";
+            errors[CloneField] = "Clones are a way to create shares from snapshots; turn that on too, or turn clones off.";
         var backend = string.IsNullOrWhiteSpace(input.BackendName) ? null : input.BackendName.Trim();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

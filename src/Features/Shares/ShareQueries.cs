@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
 
 namespace ZfsPortal.Features.Shares;
@@ -54,8 +55,9 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
             shares = shares.Where(s => s.Status == status);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var term = filter.Search.Trim();
-            shares = shares.Where(s => s.Name.Contains(term) || (s.ExportLocation != null && s.ExportLocation.Contains(term)));
+            var like = SearchPattern.Contains(filter.Search);
+            shares = shares.Where(s => EF.Functions.Like(s.Name, like, SearchPattern.Escape)
+                                       || (s.ExportLocation != null && EF.Functions.Like(s.ExportLocation, like, SearchPattern.Escape)));
         }
         var total = await shares.CountAsync(ct);
         var rows = await shares

@@ -157,7 +157,7 @@ public sealed class PreflightRulesTests
         var check = PreflightRules.Found(PreflightStep.Zfs, B, Answer(1, stderr: "sudo: a password is required"));
 
         Assert.Equal(CheckOutcome.Skipped, check.Outcome);
-        Assert.Equal("Not checked: sudo refused to run /usr/sbin/zfs (see 'sudo works without a tty').", check.Detail);
+        Assert.Equal("Not checked: sudo did not run /usr/sbin/zfs (see 'sudo works without a tty').", check.Detail);
     }
 
     // --- pools ----------------------------------------------------------------------------------------------

@@ -1,0 +1,14 @@
+namespace ZfsPortal.Features.Common;
+
+/// <summary>
+/// A LIKE pattern for "contains", with the user's % and _ taken literally. SQLite's LIKE ignores ASCII case,
+/// which is what people expect of a search box (string.Contains would translate to case-sensitive instr).
+/// </summary>
+public static class SearchPattern
+{
+    public const string Escape = "\\";
+
+    public static string Contains(string term) =>
+        "%" + term.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+}
