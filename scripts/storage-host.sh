@@ -17,6 +17,7 @@
 #   ZFSPORTAL_HOST_DIR [/var/lib/zfsportal-host]   state dir (keys, sshd config, pool image, backend.json)
 #   ZFSPORTAL_SSH_USER [zfsportal]       unprivileged SSH user
 #   ZFSPORTAL_SSH_PORT [2222]            port of the private sshd on 127.0.0.1
+#   ZFSPORTAL_BACKEND_NAME [local-zfs]   the backend's name in backend.json (a second host needs its own)
 #   ZFSPORTAL_COMPRESSION [auto]         DatasetCreationOptions.compression; auto = lz4 if the pool
 #                                        supports it (feature-flag pools), else "on" (zfs-fuse: pool v23)
 #
@@ -32,7 +33,7 @@ readonly SSH_USER="${ZFSPORTAL_SSH_USER:-zfsportal}"
 readonly SSH_PORT="${ZFSPORTAL_SSH_PORT:-2222}"
 readonly COMPRESSION="${ZFSPORTAL_COMPRESSION:-auto}"
 
-readonly BACKEND_NAME="local-zfs"
+readonly BACKEND_NAME="${ZFSPORTAL_BACKEND_NAME:-local-zfs}"
 readonly LISTEN_IP="127.0.0.1"
 readonly DATASET_PREFIX="zfsportal_share_"
 readonly SNAPSHOT_PREFIX="zfsportal_snap_"

@@ -22,6 +22,7 @@ public sealed class SecondStorageHostFixture : IAsyncLifetime
     public const string HostDir = "/var/lib/zfsportal-host-test2";
     public const string PoolName = "zfsportal2";
     public const string User = "zfsportal2";
+    public const string BackendName = "second-zfs";
     public const int Port = 2223;
     public const string PoolSize = "2G";
 
@@ -241,6 +242,7 @@ public sealed class SecondStorageHostFixture : IAsyncLifetime
         start.Environment["ZFSPORTAL_POOL"] = PoolName;
         start.Environment["ZFSPORTAL_SSH_USER"] = User;
         start.Environment["ZFSPORTAL_SSH_PORT"] = Port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["ZFSPORTAL_BACKEND_NAME"] = BackendName;
         start.Environment["ZFSPORTAL_POOL_SIZE"] = PoolSize;
         start.Environment.Remove("ZFSPORTAL_COMPRESSION");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");

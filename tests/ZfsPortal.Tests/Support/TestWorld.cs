@@ -142,11 +142,21 @@ public sealed class TestWorld : IDisposable
     public OperationJob Job { get; }
     public ShareType DefaultType { get; }
 
+    /// <summary>Adds another backend, as an admin would.</summary>
+    public void AddBackend(BackendOptions backend)
+    {
+        var row = new Backend();
+        row.CopyFrom(backend);
+        using var db = Db.CreateDbContext();
+        db.Backends.Add(row);
+        db.SaveChanges();
+    }
+
     /// <summary>Changes the backend as an admin would (in the portal's database).</summary>
-    public void UpdateBackend(Action<Backend> change)
+    public void UpdateBackend(Action<Backend> change, string? name = null)
     {
         using var db = Db.CreateDbContext();
-        var row = db.Backends.Single(b => b.Name == Backend.Name);
+        var row = db.Backends.Single(b => b.Name == (name ?? Backend.Name));
         change(row);
         db.SaveChanges();
     }
