@@ -111,7 +111,8 @@ public static class PortalServices
         services.AddSingleton<ShareTypeQueries>();
         services.AddScoped<ProjectSelection>();
 
-        services.AddMudServices();
+        // Bottom right: at the top right, snackbars cover the share page's Extend/Shrink/Delete buttons.
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }

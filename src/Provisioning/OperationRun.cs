@@ -72,6 +72,10 @@ public sealed class OperationRun(
         return result;
     }
 
+    /// <summary>Records a decision that took no host work (e.g. a refusal), so the step list says what happened.</summary>
+    public Task NoteAsync(string name, StepOutcome outcome, string? detail, CancellationToken ct) =>
+        RecordAsync(name, time.GetUtcNow().UtcDateTime, TimeSpan.Zero, outcome, detail, ct);
+
     public Task StepAsync(string name, Func<StepNote, Task> action, CancellationToken ct) =>
         StepAsync<bool>(name, async note => { await action(note); return true; }, ct);
 

@@ -99,12 +99,56 @@ public sealed partial class BrowserSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the portal page is live over its Blazor circuit: the app bar's project switcher stays
-    /// aria-disabled="true" until the page is interactive (then MudBlazor drops the attribute).
+    /// Waits until the portal page is live over its Blazor circuit: the layout root says
+    /// <c>data-interactive="true"</c> only once it renders interactively (the prerendered page says "false").
     /// </summary>
     public async Task WaitForInteractiveAsync() =>
-        await Expect(Page.Locator("[data-testid=project-switcher]")).Not.ToHaveAttributeAsync("aria-disabled", "true",
+        await Expect(Page.Locator("[data-interactive]").First).ToHaveAttributeAsync("data-interactive", "true",
             new() { Timeout = InteractiveTimeoutMs });
+
+    /// <summary>The one open MudBlazor dialog (form dialogs and message boxes alike).</summary>
+    public ILocator Dialog => Page.Locator(".mud-dialog");
+
+    /// <summary>
+    /// Clicks <paramref name="target"/>, first closing the snackbars that lie over it. MudBlazor shows them top right,
+    /// over the share page's Extend, Shrink and Delete buttons, for about five seconds, and a plain click would wait
+    /// until they have gone. A closed snackbar fades out only once the pointer has left it (MudBlazor pauses it while
+    /// hovered, even when already invisible), so the pointer moves away after closing.
+    /// </summary>
+    public async Task ClickPastSnackbarsAsync(ILocator target)
+    {
+        await target.ScrollIntoViewIfNeededAsync();
+        if (await target.BoundingBoxAsync() is { } box)
+        {
+            var closed = false;
+            foreach (var snackbar in await Page.Locator(".mud-snackbar").AllAsync())
+            {
+                try
+                {
+                    if (await snackbar.BoundingBoxAsync(new() { Timeout = 1_000 }) is not { } s
+                        || s.X > box.X + box.Width || box.X > s.X + s.Width || s.Y > box.Y + box.Height || box.Y > s.Y + s.Height)
+                        continue;
+                    await snackbar.Locator(".mud-snackbar-close-button").ClickAsync(new() { Timeout = 2_000 });
+                    closed = true;
+                }
+                catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
+                {
+                    // It went by itself meanwhile.
+                }
+            }
+            if (closed)
+                await Page.Mouse.MoveAsync(5, 795);
+        }
+        await target.ClickAsync();
+    }
+
+    /// <summary>Clicks <paramref name="buttonText"/> (exactly) in the open dialog and waits until the dialog is gone.</summary>
+    public async Task AnswerDialogAsync(string buttonText)
+    {
+        await Expect(Dialog).ToHaveCountAsync(1);
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = buttonText, Exact = true }).ClickAsync();
+        await Expect(Dialog).ToHaveCountAsync(0);
+    }
 
     /// <summary>Generous: on a busy 2-core machine the first circuit of a run can take seconds.</summary>
     public const float InteractiveTimeoutMs = 20_000;
@@ -118,7 +162,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         await Expect(list.Or(empty)).ToBeVisibleAsync();
         if (await empty.IsVisibleAsync())
             return [];
-        return await list.Locator("tbody tr td:first-child").AllInnerTextsAsync();
+        return [.. (await list.Locator("[data-testid=share-row]").AllInnerTextsAsync()).Select(n => n.Trim())];
     }
 
     public async Task<string?> ScreenshotAsync(string label)

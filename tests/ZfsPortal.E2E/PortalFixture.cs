@@ -22,7 +22,8 @@ public sealed class PortalGroup : ICollectionFixture<PortalFixture>
 /// <summary>
 /// One portal (WebApplicationFactory on a real Kestrel port, fresh data folder, demo seed, the local ZFS
 /// storage host from <c>scripts/storage-host.sh up</c>) and one headless Chromium, shared by every E2E test.
-/// At the end it destroys, on the host, exactly the share datasets this run created.
+/// At the end it removes, on the host, exactly the share datasets this run created (shares, copies and clones made
+/// from snapshots, with their snapshots) and the NFS exports of their mount points.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
 public sealed class PortalFixture : IAsyncLifetime
@@ -44,7 +45,9 @@ public sealed class PortalFixture : IAsyncLifetime
         "--disable-sync", "--no-first-run", "--disable-quic",
     ];
 
-    private readonly ConcurrentDictionary<string, byte> _datasets = new(StringComparer.Ordinal);
+    // Dataset → the order it became known in: cleanup goes newest first (a clone before the share it was cloned from).
+    private readonly ConcurrentDictionary<string, long> _datasets = new(StringComparer.Ordinal);
+    private long _tracked;
     private PortalFactory? _factory;
     private string? _dataDir;
     private bool _started;
@@ -65,7 +68,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public static string ScreenshotDirectory { get; } = Path.Combine(FindProjectDirectory(), "bin", "screenshots");
 
     /// <summary>Remembers a dataset the tests caused to be created, so that the end of the run destroys it.</summary>
-    public void TrackDataset(string dataset) => _datasets.TryAdd(dataset, 0);
+    public void TrackDataset(string dataset) => _datasets.TryAdd(dataset, Interlocked.Increment(ref _tracked));
 
     public async Task InitializeAsync()
     {
@@ -129,6 +132,20 @@ public sealed class PortalFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The host commands the portal recorded so far (its audit trail, oldest first), with when they started and how
+    /// long they took: for a test to explain where time went.
+    /// </summary>
+    public async Task<IReadOnlyList<(DateTime StartedAt, int DurationMs, int ExitCode, string CommandLine, string Stderr)>> HostCommandsAsync()
+    {
+        var dbFactory = (_factory ?? throw new InvalidOperationException("The portal is not running."))
+            .Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var rows = await db.HostCommands.AsNoTracking().OrderBy(c => c.Id)
+            .Select(c => new { c.StartedAt, c.DurationMs, c.ExitCode, c.CommandLine, c.Stderr }).ToListAsync();
+        return [.. rows.Select(c => (c.StartedAt, c.DurationMs, c.ExitCode, c.CommandLine, c.Stderr))];
+    }
+
     /// <summary>A fresh browser context (own cookies) and page; see <see cref="BrowserSession"/>.</summary>
     public async Task<BrowserSession> NewSessionAsync(string testName)
     {
@@ -187,20 +204,36 @@ public sealed class PortalFixture : IAsyncLifetime
             {
                 var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
                 await using var db = await dbFactory.CreateDbContextAsync();
-                foreach (var ds in await db.Shares.Where(s => s.Dataset != null).Select(s => s.Dataset!).ToListAsync())
-                    TrackDataset(ds);
+                var shares = await db.Shares.Where(s => s.Dataset != null).Select(s => new { s.Dataset, s.CreatedAt }).ToListAsync();
+                foreach (var share in shares.OrderBy(s => s.CreatedAt))
+                    TrackDataset(share.Dataset!);
             });
             // Stop the portal (and its Hangfire workers) before touching the datasets they may still work on.
             await Try("stopping the portal", () => _factory.DisposeAsync().AsTask());
             _factory = null;
         }
 
-        foreach (var dataset in _datasets.Keys.Order(StringComparer.Ordinal))
+        // Newest first; what fails (e.g. a share whose snapshot a clone still depends on) gets a second pass.
+        var left = _datasets.OrderByDescending(d => d.Value).Select(d => d.Key).ToList();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var pass = 1; pass <= 2 && left.Count > 0; pass++)
         {
-            var error = await HostZfs.DestroyShareDatasetAsync(Pool, DatasetPrefix, dataset);
-            if (error is not null)
-                problems.Add(error);
+            errors.Clear();
+            foreach (var dataset in left)
+            {
+                try
+                {
+                    if (await HostZfs.DestroyShareDatasetAsync(Pool, DatasetPrefix, dataset) is { } error)
+                        errors[dataset] = error;
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+                {
+                    errors[dataset] = $"{dataset}: {ex.Message}";
+                }
+            }
+            left = [.. left.Where(errors.ContainsKey)];
         }
+        problems.AddRange(errors.Values);
 
         if (_dataDir is not null)
         {
