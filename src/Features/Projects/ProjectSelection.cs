@@ -6,27 +6,31 @@ using ZfsPortal.Features.Account;
 namespace ZfsPortal.Features.Projects;
 
 /// <summary>
-/// The project a user works in, for one browser circuit (scoped). The app bar switches it; pages
-/// read it and re-render on <see cref="Changed"/>.
+/// The project a user works in, for one browser circuit (scoped). The app bar switches it; pages read it
+/// and re-render on <see cref="Changed"/>. The list is read again whenever a page asks, so a project made
+/// (or a membership granted) during the session shows up on the next page.
 /// </summary>
 public sealed class ProjectSelection(IDbContextFactory<PortalDbContext> dbFactory, AuthenticationStateProvider auth)
 {
-    private List<ProjectSummary>? _projects;
-
     public event Action? Changed;
+
+    public IReadOnlyList<ProjectSummary> Projects { get; private set; } = [];
 
     public ProjectSummary? Current { get; private set; }
 
     public async Task<IReadOnlyList<ProjectSummary>> ProjectsAsync()
     {
-        if (_projects is null)
+        var user = await UserAsync();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var projects = await ProjectAccess.ListAsync(db, user, CancellationToken.None);
+        if (!projects.SequenceEqual(Projects))
         {
-            var user = await UserAsync();
-            await using var db = await dbFactory.CreateDbContextAsync();
-            _projects = await ProjectAccess.ListAsync(db, user, CancellationToken.None);
-            Current ??= _projects.Count > 0 ? _projects[0] : null;
+            Projects = projects;
+            // Keep the chosen project while it is still visible; otherwise fall back to the first.
+            Current = projects.FirstOrDefault(p => p.Id == Current?.Id) ?? (projects.Count > 0 ? projects[0] : null);
+            Changed?.Invoke();
         }
-        return _projects;
+        return Projects;
     }
 
     public async Task<CurrentUser> UserAsync() => CurrentUser.From((await auth.GetAuthenticationStateAsync()).User);
