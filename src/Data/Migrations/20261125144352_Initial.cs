@@ -52,6 +52,64 @@ namespace ZfsPortal.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Audit",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", nullable: false),
+                    ByAdmin = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Audit", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Backends",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Host = table.Column<string>(type: "TEXT", nullable: false),
+                    Port = table.Column<int>(type: "INTEGER", nullable: false),
+                    User = table.Column<string>(type: "TEXT", nullable: false),
+                    PrivateKeyPath = table.Column<string>(type: "TEXT", nullable: false),
+                    HostKeySha256 = table.Column<string>(type: "TEXT", nullable: false),
+                    ShareExportIp = table.Column<string>(type: "TEXT", nullable: false),
+                    ServiceIp = table.Column<string>(type: "TEXT", nullable: false),
+                    Pools = table.Column<string>(type: "TEXT", nullable: false),
+                    DatasetPrefix = table.Column<string>(type: "TEXT", nullable: false),
+                    SnapshotPrefix = table.Column<string>(type: "TEXT", nullable: false),
+                    DatasetCreationOptions = table.Column<string>(type: "TEXT", nullable: false),
+                    NfsHelper = table.Column<string>(type: "TEXT", nullable: false),
+                    ZfsDialect = table.Column<string>(type: "TEXT", nullable: false),
+                    SudoPath = table.Column<string>(type: "TEXT", nullable: false),
+                    ZfsPath = table.Column<string>(type: "TEXT", nullable: false),
+                    ZpoolPath = table.Column<string>(type: "TEXT", nullable: false),
+                    ExportfsPath = table.Column<string>(type: "TEXT", nullable: false),
+                    ConnectTimeoutSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommandTimeoutSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Health = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    HealthMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    LastCheckedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastUpAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PoolReadings = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Backends", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "HostCommands",
                 columns: table => new
                 {
@@ -79,6 +137,7 @@ namespace ZfsPortal.Data.Migrations
                     State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ProjectId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ShareId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SnapshotId = table.Column<Guid>(type: "TEXT", nullable: true),
                     RequestedByUserId = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
@@ -114,6 +173,22 @@ namespace ZfsPortal.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Settings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefaultQuotas_Shares = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefaultQuotas_Gigabytes = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefaultQuotas_Snapshots = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefaultQuotas_SnapshotGigabytes = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefaultQuotas_PerShareGigabytes = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Settings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ShareTypes",
                 columns: table => new
                 {
@@ -121,9 +196,12 @@ namespace ZfsPortal.Data.Migrations
                     Name = table.Column<string>(type: "TEXT", nullable: false),
                     Description = table.Column<string>(type: "TEXT", nullable: false),
                     IsPublic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ProjectIds = table.Column<string>(type: "TEXT", nullable: false),
+                    IsRetired = table.Column<bool>(type: "INTEGER", nullable: false),
                     IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
                     SnapshotSupport = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreateShareFromSnapshotSupport = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CloneFromSnapshot = table.Column<bool>(type: "INTEGER", nullable: false),
                     BackendName = table.Column<string>(type: "TEXT", nullable: true),
                     MinSizeGiB = table.Column<int>(type: "INTEGER", nullable: false),
                     MaxSizeGiB = table.Column<int>(type: "INTEGER", nullable: false),
@@ -301,7 +379,11 @@ namespace ZfsPortal.Data.Migrations
                     ShareTypeId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Protocol = table.Column<string>(type: "TEXT", nullable: false),
                     SizeGiB = table.Column<int>(type: "INTEGER", nullable: false),
+                    PendingSizeGiB = table.Column<int>(type: "INTEGER", nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AccessRulesStatus = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SourceSnapshotId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IsCloneOfSource = table.Column<bool>(type: "INTEGER", nullable: false),
                     StatusMessage = table.Column<string>(type: "TEXT", nullable: true),
                     BackendName = table.Column<string>(type: "TEXT", nullable: true),
                     Pool = table.Column<string>(type: "TEXT", nullable: true),
@@ -328,6 +410,68 @@ namespace ZfsPortal.Data.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "AccessRules",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ShareId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccessType = table.Column<string>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Level = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    RootSquash = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StateMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccessRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AccessRules_Shares_ShareId",
+                        column: x => x.ShareId,
+                        principalTable: "Shares",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Snapshots",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ShareId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    SizeGiB = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StatusMessage = table.Column<string>(type: "TEXT", nullable: true),
+                    ZfsName = table.Column<string>(type: "TEXT", nullable: false),
+                    UsedBytes = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Snapshots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Snapshots_Shares_ShareId",
+                        column: x => x.ShareId,
+                        principalTable: "Shares",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessRules_ShareId_Target",
+                table: "AccessRules",
+                columns: new[] { "ShareId", "Target" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -367,6 +511,22 @@ namespace ZfsPortal.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Audit_At",
+                table: "Audit",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Audit_ProjectId",
+                table: "Audit",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Backends_Name",
+                table: "Backends",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_HostCommands_OperationId",
                 table: "HostCommands",
                 column: "OperationId");
@@ -398,6 +558,11 @@ namespace ZfsPortal.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Shares_ProjectId_CreatedAt",
+                table: "Shares",
+                columns: new[] { "ProjectId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Shares_ProjectId_Name",
                 table: "Shares",
                 columns: new[] { "ProjectId", "Name" },
@@ -418,11 +583,25 @@ namespace ZfsPortal.Data.Migrations
                 table: "ShareTypes",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Snapshots_ProjectId",
+                table: "Snapshots",
+                column: "ProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Snapshots_ShareId_Name",
+                table: "Snapshots",
+                columns: new[] { "ShareId", "Name" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AccessRules");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -439,6 +618,12 @@ namespace ZfsPortal.Data.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "Audit");
+
+            migrationBuilder.DropTable(
+                name: "Backends");
+
+            migrationBuilder.DropTable(
                 name: "HostCommands");
 
             migrationBuilder.DropTable(
@@ -448,7 +633,10 @@ namespace ZfsPortal.Data.Migrations
                 name: "ProjectMembers");
 
             migrationBuilder.DropTable(
-                name: "Shares");
+                name: "Settings");
+
+            migrationBuilder.DropTable(
+                name: "Snapshots");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -458,6 +646,9 @@ namespace ZfsPortal.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Shares");
 
             migrationBuilder.DropTable(
                 name: "Projects");

@@ -11,8 +11,8 @@ using ZfsPortal.Data;
 namespace ZfsPortal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261125140615_BackendsAuditSettings")]
-    partial class BackendsAuditSettings
+    [Migration("20261125144352_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -689,6 +689,8 @@ namespace ZfsPortal.Data.Migrations
                     b.HasIndex("ShareTypeId");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex("ProjectId", "CreatedAt");
 
                     b.HasIndex("ProjectId", "Name")
                         .IsUnique();
