@@ -39,9 +39,10 @@ public static class PortalApp
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseAntiforgery();
+        // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapAccountEndpoints();
