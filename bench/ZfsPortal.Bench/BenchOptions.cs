@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Bench;
+
+/// <summary>Command-line options; every default is what docs/benchmarks.md reports.</summary>
+internal sealed class BenchOptions
+{
+    /// <summary>Samples per operation, floor and portal alike.</summary>
+    public int Samples { get; private set; } = 30;
+
+    /// <summary>Shares requested at once.</summary>
+    public int Burst { get; private set; } = 100;
+
+    /// <summary>Samples of "state to browser".</summary>
+    public int BrowserSamples { get; private set; } = 30;
+
+    /// <summary>Shares seeded for the shares page, and the projects they are spread over.</summary>
+    public int PageShares { get; private set; } = 10_000;
+    public int PageProjects { get; private set; } = 100;
+
+    /// <summary>HTTP GETs of /shares per user, and browser navigations per user.</summary>
+    public int PageSamples { get; private set; } = 30;
+    public int NavSamples { get; private set; } = 10;
+
+    /// <summary>Browser pages held open at once to measure memory per open page.</summary>
+    public int OpenPages { get; private set; } = 20;
+
+    /// <summary>Overrides of the portal's settings (Portal:QueuePollMilliseconds, Portal:WorkerCount); null = the app's default.</summary>
+    public int? PollMs { get; private set; }
+    public int? Workers { get; private set; }
+
+    /// <summary>Only remove what an earlier run (killed beyond cleaning up) left on the host, found by its id.</summary>
+    public string? CleanupRun { get; private set; }
+
+    public bool SkipBrowser { get; private set; }
+    public bool SkipPage { get; private set; }
+    public bool SkipBurst { get; private set; }
+    public bool SkipOps { get; private set; }
+
+    /// <summary>Where the raw JSON and the Markdown summary go.</summary>
+    public string OutDirectory { get; private set; } = "";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--samples": o.Samples = NextInt(); break;
+                case "--burst": o.Burst = NextInt(); break;
+                case "--browser-samples": o.BrowserSamples = NextInt(); break;
+                case "--page-shares": o.PageShares = NextInt(); break;
+                case "--page-projects": o.PageProjects = NextInt(); break;
+                case "--page-samples": o.PageSamples = NextInt(); break;
+                case "--nav-samples": o.NavSamples = NextInt(); break;
+                case "--open-pages": o.OpenPages = NextInt(); break;
+                case "--poll-ms": o.PollMs = NextInt(); break;
+                case "--workers":
+                    o.Workers = NextInt();
+                    // The floor of "N at once" runs as many zfs creates at once as the portal has workers: 16 at once
+                    // deadlocked zfs-fuse 0.7 (creates and unmounts hung until the daemon was restarted); 8 never did.
+                    if (o.Workers is < 1 or > 8)
+                        throw new ArgumentException("--workers takes 1 to 8: 16 concurrent zfs creates deadlocked zfs-fuse on the local host.");
+                    break;
+                case "--skip-browser": o.SkipBrowser = true; break;
+                case "--skip-page": o.SkipPage = true; break;
+                case "--skip-burst": o.SkipBurst = true; break;
+                case "--skip-ops": o.SkipOps = true; break;
+                case "--out": o.OutDirectory = Path.GetFullPath(Next()); break;
+                case "--cleanup":
+                    o.CleanupRun = Next();
+                    if (o.CleanupRun.Length != 6 || !o.CleanupRun.All(char.IsAsciiHexDigitLower))
+                        throw new ArgumentException("--cleanup takes the 6-character run id the bench printed (zfsbench_ID_…).");
+                    break;
+                case "--quick":
+                    (o.Samples, o.Burst, o.BrowserSamples, o.PageShares, o.PageSamples, o.NavSamples, o.OpenPages) = (3, 10, 3, 1000, 5, 2, 3);
+                    break;
+                case "-h" or "--help":
+                    Console.WriteLine("""
+                        dotnet run -c Release --project bench/ZfsPortal.Bench [-- options]
+                          --samples N          samples per operation (30)      --burst N        shares at once (100)
+                          --browser-samples N  state-to-browser samples (30)   --page-shares N  seeded shares (10000)
+                          --page-projects N    projects they are spread over (100)
+                          --page-samples N     HTTP GETs of /shares per user (30)   --nav-samples N  browser loads per user (10)
+                          --open-pages N       pages held open for memory (20)
+                          --poll-ms N / --workers N   override Portal:QueuePollMilliseconds / Portal:WorkerCount
+                          --skip-ops --skip-burst --skip-browser --skip-page   --quick (a smoke run)
+                          --out DIR            results folder (bench/results/raw)
+                          --cleanup ID         only remove the datasets and exports an earlier run ID left (after kill -9)
+                        """);
+                    Environment.Exit(0);
+                    break;
+                default: throw new ArgumentException($"Unknown option {args[i]} (see --help).");
+            }
+        }
+        if (o.OutDirectory.Length == 0)
+            o.OutDirectory = Path.Combine(RepositoryRoot(), "bench", "results", "raw");
+        return o;
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ZfsPortal.sln")))
+                return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
+
+/// <summary>The local storage host's settings, written by <c>scripts/storage-host.sh up</c>.</summary>
+internal static class BackendJson
+{
+    private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
+
+    public static string PathOf() => Path.Combine(
+        Environment.GetEnvironmentVariable("ZFSPORTAL_HOST_DIR") is { Length: > 0 } dir ? dir : "/var/lib/zfsportal-host", "backend.json");
+
+    public static BackendOptions Load()
+    {
+        var path = PathOf();
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{path} does not exist: run `bash scripts/storage-host.sh up` first.");
+        var backend = JsonSerializer.Deserialize<BackendOptions>(File.ReadAllText(path), CaseInsensitive)
+                      ?? throw new InvalidOperationException($"{path} is empty.");
+        if (backend.Pools.Count == 0)
+            throw new InvalidOperationException($"{path} lists no pool.");
+        return backend;
+    }
+
+    /// <summary>The backend as <c>Storage:Backends:0:*</c> settings, with this run's own dataset prefix.</summary>
+    public static IEnumerable<(string Key, string Value)> Settings(BackendOptions b, string datasetPrefix)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        yield return ("Name", b.Name);
+        yield return ("Host", b.Host);
+        yield return ("Port", b.Port.ToString(inv));
+        yield return ("User", b.User);
+        yield return ("PrivateKeyPath", b.PrivateKeyPath);
+        yield return ("HostKeySha256", b.HostKeySha256);
+        yield return ("ShareExportIp", b.ShareExportIp);
+        yield return ("ServiceIp", b.ServiceIp);
+        yield return ("DatasetPrefix", datasetPrefix);
+        yield return ("SnapshotPrefix", b.SnapshotPrefix);
+        yield return ("NfsHelper", b.NfsHelper);
+        yield return ("ZfsDialect", b.ZfsDialect);
+        yield return ("SudoPath", b.SudoPath);
+        yield return ("ZfsPath", b.ZfsPath);
+        yield return ("ZpoolPath", b.ZpoolPath);
+        yield return ("ExportfsPath", b.ExportfsPath);
+        for (var i = 0; i < b.Pools.Count; i++)
+            yield return ($"Pools:{i}", b.Pools[i]);
+        foreach (var (k, v) in b.DatasetCreationOptions)
+            yield return ($"DatasetCreationOptions:{k}", v);
+    }
+}
+
+/// <summary>Names that mark everything this run makes, so that cleanup touches nothing else on the shared host.</summary>
+internal sealed class RunIds(string? id = null)
+{
+    public string Id { get; } = id ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+
+    /// <summary>Every dataset of this run (the portal's and the floor's) starts with POOL/this.</summary>
+    public string Prefix => $"zfsbench_{Id}_";
+
+    /// <summary>The portal's DatasetPrefix: share datasets are POOL/zfsbench_ID_p_SHAREID.</summary>
+    public string PortalPrefix => Prefix + "p_";
+
+    public string FloorDataset(string pool, string what, int i) => Fmt.Inv($"{pool}/{Prefix}f_{what}{i:D3}");
+}

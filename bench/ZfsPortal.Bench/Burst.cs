@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Hosting;
+using ZfsPortal.Provisioning;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Bench;
+
+internal sealed class BurstResult
+{
+    public int Count { get; set; }
+    public int Workers { get; set; }
+    public int Connections { get; set; }
+    public double FloorMs { get; set; }
+    public double FloorSequentialOneConnectionMs { get; set; }
+    public double FloorPortalCommandsMs { get; set; }
+    /// <summary>Cores busy while the floor's creates ran / while the portal's ran: machine, bench process (the portal), zfs-fuse.</summary>
+    public double[] FloorCores { get; set; } = [];
+    public double[] PortalCores { get; set; } = [];
+    /// <summary>The same number of jobs for operations that do not exist, enqueued at once: Hangfire + claim alone, no host work.</summary>
+    public double EmptyJobsMs { get; set; }
+    public double[] EmptyJobsCores { get; set; } = [];
+    public double PortalMs { get; set; }
+    public double PortalAllAcceptedMs { get; set; }
+    public Series Accept { get; } = new("accept");
+    public Series Done { get; } = new("each available");
+    public Series Queue { get; } = new("queue");
+    public Series Run { get; } = new("run");
+    public Series HostMs { get; } = new("host ms");
+    public double FirstJobStartMs { get; set; }
+    public int PortalOpenConnections { get; set; }
+    public int HostCommands { get; set; }
+    public double HostCommandMsSum { get; set; }
+}
+
+/// <summary>N shares requested at once: the portal against the same creates over the same connections and concurrency.</summary>
+internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRemote, RunIds run, TextWriter log)
+{
+    public BurstResult Result { get; } = new();
+
+    public async Task RunAsync(int count, CancellationToken ct)
+    {
+        var workers = portal.Get<IOptions<PortalOptions>>().Value.WorkerCount;
+        Result.Count = count;
+        Result.Workers = workers;
+        Result.Connections = SshConnectionPool.ConnectionsPerBackend;
+
+        // Floor: the same essential commands (zfs create + zfs get mountpoint), as many at once as the portal has
+        // workers, over a pool of the same size, its connections open beforehand (as the portal's are, below).
+        using (var floorPool = new SshConnectionPool())
+        {
+            var remote = new Remote(benchRemote.Backend, floorPool);
+            await WarmAsync(floorPool, remote.Backend, ct);
+            var names = Enumerable.Range(0, count).Select(i => run.FloorDataset(remote.PoolName, "burst", i)).ToList();
+            var next = -1;
+            var cpu0 = Machine.CpuReading.Take();
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
+                    await remote.MountpointAsync(names[i], ct);
+                }
+            }));
+            Result.FloorMs = clock.Elapsed.TotalMilliseconds;
+            var floorCpu = Machine.CpuReading.Take().Since(cpu0);
+            Result.FloorCores = [floorCpu.Machine, floorCpu.Bench, floorCpu.ZfsFuse];
+            await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates, {workers} at once over {floorPool.OpenConnections(remote.Backend)} connections: {Result.FloorMs:F0} ms"));
+            await DestroyAllAsync(remote, names, ct);
+
+            // For reference: the same creates one after another over one connection.
+            clock.Restart();
+            foreach (var name in names)
+            {
+                await remote.MustAsync(remote.Zfs.CreateDataset(name, DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
+                await remote.MountpointAsync(name, ct);
+            }
+            Result.FloorSequentialOneConnectionMs = clock.Elapsed.TotalMilliseconds;
+            await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates one after another over one connection: {Result.FloorSequentialOneConnectionMs:F0} ms"));
+            await DestroyAllAsync(remote, names, ct);
+
+            // What the portal's create handler sends per share, at the same concurrency: isolates its extra commands.
+            next = -1;
+            clock.Restart();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    await remote.MustAsync(remote.Zfs.GetPoolCapacity(remote.PoolName), ct);
+                    await remote.RunAsync(remote.Zfs.GetProperties(names[i], ["refquota"]), ct);
+                    await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
+                    await remote.MountpointAsync(names[i], ct);
+                }
+            }));
+            Result.FloorPortalCommandsMs = clock.Elapsed.TotalMilliseconds;
+            await log.WriteLineAsync(Fmt.Inv($"  floor with the portal's 4 commands per create: {Result.FloorPortalCommandsMs:F0} ms"));
+            await DestroyAllAsync(remote, names, ct);
+        }
+
+        // Portal: open its pool's connections too, then N requests at once, as N users pressing Create together.
+        var portalBackend = await portal.Get<BackendCatalog>().GetAsync(portal.Backend.Name, ct);
+        await WarmAsync(portal.Get<SshConnectionPool>(), portalBackend, ct);
+        var creates = portal.Get<CreateShareService>();
+        var portalCpu0 = Machine.CpuReading.Take();
+        var t0Utc = DateTime.UtcNow;
+        var start = Stopwatch.GetTimestamp();
+        var acceptedAt = new System.Collections.Concurrent.ConcurrentDictionary<Guid, double>();
+        var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            var r = await creates.CreateAsync(portal.Tenant,
+                new CreateShareRequest(portal.DemoProjectId, portal.DefaultShareTypeId, Fmt.Inv($"burst{i:D3}"), "", "1"), ct);
+            var accepted = Stopwatch.GetTimestamp();
+            if (!r.Succeeded)
+                throw new InvalidOperationException($"Burst request {i} was refused: {r.Error}");
+            acceptedAt[r.Id!.Value] = Clock.Ms(start, accepted);
+            var seen = await watch.WaitAsync(r.Id!.Value, Final.ShareAvailable(r.Id.Value, 1), TimeSpan.FromMinutes(5), ct);
+            lock (Result)
+            {
+                Result.Accept.Add(Clock.Ms(start, accepted));
+                Result.Done.Add(Clock.Ms(start, seen.At));
+            }
+            return r.Id.Value;
+        }));
+        var portalCpu = Machine.CpuReading.Take().Since(portalCpu0);
+        Result.PortalCores = [portalCpu.Machine, portalCpu.Bench, portalCpu.ZfsFuse];
+        Result.PortalMs = Result.Done.Max;
+        Result.PortalAllAcceptedMs = Result.Accept.Max;
+        Result.PortalOpenConnections = portal.Get<SshConnectionPool>().OpenConnections(portalBackend);
+        await log.WriteLineAsync(Fmt.Inv($"  portal: {count} at once, all available after {Result.PortalMs:F0} ms (all accepted after {Result.PortalAllAcceptedMs:F0} ms)"));
+
+        await using (var db = await portal.Db.CreateDbContextAsync(ct))
+        {
+            var operations = await db.Operations.AsNoTracking().Where(o => ids.Contains(o.ShareId) && o.Kind == OperationKind.CreateShare).ToListAsync(ct);
+            var opIds = operations.Select(o => o.Id).ToList();
+            var commands = await db.HostCommands.AsNoTracking().Where(c => c.OperationId != null && opIds.Contains(c.OperationId.Value)).ToListAsync(ct);
+            foreach (var o in operations.Where(o => o.StartedAt is not null && o.FinishedAt is not null))
+            {
+                Result.Queue.Add((o.StartedAt!.Value - t0Utc).TotalMilliseconds - acceptedAt.GetValueOrDefault(o.ShareId));
+                Result.Run.Add((o.FinishedAt!.Value - o.StartedAt.Value).TotalMilliseconds);
+                Result.HostMs.Add(commands.Where(c => c.OperationId == o.Id).Sum(c => (double)c.DurationMs));
+            }
+            Result.FirstJobStartMs = (operations.Min(o => o.StartedAt!.Value) - t0Utc).TotalMilliseconds;
+            Result.HostCommands = commands.Count;
+            Result.HostCommandMsSum = commands.Sum(c => (double)c.DurationMs);
+
+            // Clean up: the datasets straight on the host, then the rows (the portal never deletes them itself here).
+            var datasets = await db.Shares.Where(s => ids.Contains(s.Id) && s.Dataset != null).Select(s => s.Dataset!).ToListAsync(ct);
+            await DestroyAllAsync(benchRemote, datasets, ct);
+            await db.Shares.Where(s => ids.Contains(s.Id)).ExecuteDeleteAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// N jobs of the portal's own job type for operations that do not exist, enqueued at once: each is fetched by a
+    /// worker, claims nothing (one UPDATE that changes no row, one SELECT) and ends. Time until Hangfire has all N succeeded.
+    /// </summary>
+    public async Task EmptyJobsAsync(int count, CancellationToken ct)
+    {
+        var jobs = portal.Get<Hangfire.IBackgroundJobClient>();
+        var monitoring = portal.Get<Hangfire.JobStorage>().GetMonitoringApi();
+        var before = monitoring.SucceededListCount();
+        var cpu0 = Machine.CpuReading.Take();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+            jobs.Enqueue<OperationJob>(j => j.RunAsync(Guid.NewGuid(), CancellationToken.None));
+        while (monitoring.SucceededListCount() < before + count && clock.Elapsed < TimeSpan.FromMinutes(2))
+            await Task.Delay(10, ct);
+        Result.EmptyJobsMs = clock.Elapsed.TotalMilliseconds;
+        var cpu = Machine.CpuReading.Take().Since(cpu0);
+        Result.EmptyJobsCores = [cpu.Machine, cpu.Bench, cpu.ZfsFuse];
+        await log.WriteLineAsync(Fmt.Inv($"  {count} empty jobs (Hangfire + claim, no host work) at once: {Result.EmptyJobsMs:F0} ms"));
+    }
+
+    /// <summary>Opens all the pool's connections: as many leases at once as it has slots.</summary>
+    private static async Task WarmAsync(SshConnectionPool pool, BackendOptions backend, CancellationToken ct)
+    {
+        var leases = await Task.WhenAll(Enumerable.Range(0, SshConnectionPool.ConnectionsPerBackend).Select(_ => pool.LeaseAsync(backend, ct)));
+        foreach (var lease in leases)
+            lease.Dispose();
+    }
+
+    /// <summary>
+    /// One at a time: four concurrent unmount + destroy sequences once deadlocked zfs-fuse 0.7 for good (every thread
+    /// of the daemon waiting on a lock, `umount` stuck in a FUSE getattr), so the bench never runs them in parallel.
+    /// </summary>
+    private static async Task DestroyAllAsync(Remote remote, IReadOnlyList<string> datasets, CancellationToken ct)
+    {
+        foreach (var d in datasets)
+            await remote.UnmountAndDestroyAsync(d, ct);
+    }
+}
