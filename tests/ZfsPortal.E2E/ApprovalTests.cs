@@ -414,7 +414,7 @@ public sealed partial class ApprovalTests(PortalFixture portal, ITestOutputHelpe
         var type = page.Locator("[data-testid=share-type]");
         await ChooseAsync(page, type, TypeName);
         await Expect(type).ToHaveTextAsync(TypeName);
-        await Expect(page.Locator("form")).ToContainTextAsync("Every request waits for an admin (E2E). (1–10 GiB)");
+        await Expect(page.Locator("form")).ToContainTextAsync("Every request waits for an admin (E2E). (1–10 GiB; every request needs an admin's approval)");
         await page.Locator("#share-name").FillAsync(name);
         await page.Locator("#share-size").FillAsync("1");
         await page.Locator("[data-testid=create-share-submit]").ClickAsync();
