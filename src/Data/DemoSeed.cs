@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -62,7 +61,7 @@ public sealed class DemoSeed(
         string email, string displayName, string role, string? configured, Dictionary<string, string> stored)
     {
         var user = await users.FindByEmailAsync(email);
-        var password = configured ?? (stored.TryGetValue(email, out var known) ? known : Generate());
+        var password = configured ?? (stored.TryGetValue(email, out var known) ? known : InitialPassword.Generate());
         if (user is null)
         {
             user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName };
@@ -96,8 +95,6 @@ public sealed class DemoSeed(
             File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    // The fixed prefix guarantees every character class Identity asks for, whatever the random part holds.
-    private static string Generate() => "Zp7-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', '_').Replace('+', '-');
 
     private static void Check(IdentityResult result)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
@@ -87,7 +86,7 @@ public sealed class ProjectAdminService(
         var user = await scope.Users.FindByEmailAsync(address);
         if (user is null)
         {
-            var password = "Zp7-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', '_').Replace('+', '-');
+            var password = InitialPassword.Generate();
             user = new PortalUser { UserName = address, Email = address, EmailConfirmed = true, DisplayName = address };
             var created = await scope.Users.CreateAsync(user, password);
             if (!created.Succeeded)
