@@ -32,6 +32,9 @@ public sealed class Share
     public string? Pool { get; set; }
     public string? Dataset { get; set; }
 
+    /// <summary>Where the host mounts the dataset, read once after it is made; later steps use it instead of asking again.</summary>
+    public string? Mountpoint { get; set; }
+
     public string? ExportLocation { get; set; }
     public string? ServiceExportLocation { get; set; }
 

@@ -37,7 +37,8 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
         await run.StepAsync($"{how} snapshot {source.Name} into {dataset}", async note =>
         {
             var properties = DatasetProperties.ForNewShare(hostBackend, share.ShareType!.DatasetProperties, share.SizeGiB);
-            if (await host.GetDatasetPropertiesAsync(dataset, ["refquota"], ct) is not null)
+            // The name holds the share's id: only an earlier attempt of this operation can have made it.
+            if (run.Attempt > 1 && await host.GetDatasetPropertiesAsync(dataset, ["refquota"], ct) is not null)
             {
                 // An earlier attempt got as far as the receive: finish what it may have left undone.
                 if (!share.IsCloneOfSource)
@@ -66,6 +67,7 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
         {
             s.Status = ShareStatus.Available;
             s.StatusMessage = null;
+            s.Mountpoint = mountpoint;
             s.ExportLocation = ExportLocations.Nfs(hostBackend.ShareExportIp, mountpoint);
             s.ServiceExportLocation = string.IsNullOrEmpty(hostBackend.ServiceIp) ? null : ExportLocations.Nfs(hostBackend.ServiceIp, mountpoint);
         }, ct);

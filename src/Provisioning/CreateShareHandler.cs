@@ -3,7 +3,7 @@ using ZfsPortal.Storage;
 
 namespace ZfsPortal.Provisioning;
 
-/// <summary>creating → available: place, create the dataset with its refquota, read the mount point back.</summary>
+/// <summary>creating → available: place, create the dataset with its refquota, read the mount point back (kept on the share).</summary>
 public sealed class CreateShareHandler(Placement placement, BackendCatalog backends, IStorageHostFactory hosts) : IOperationHandler
 {
     public const int PlannedSteps = 3;
@@ -31,14 +31,17 @@ public sealed class CreateShareHandler(Placement placement, BackendCatalog backe
         var datasetName = share.Dataset!;
         await run.StepAsync($"Create dataset {datasetName}", async note =>
         {
-            if (await host.GetDatasetPropertiesAsync(datasetName, ["refquota"], ct) is not null)
+            var properties = DatasetProperties.ForNewShare(backend, share.ShareType!.DatasetProperties, share.SizeGiB);
+            try
+            {
+                // No "exists?" read first: the name holds the share's id, so only an earlier attempt can have made it.
+                await host.CreateDatasetAsync(datasetName, properties, ct);
+                note.Detail = string.Join(", ", properties.Select(p => $"{p.Key}={p.Value}"));
+            }
+            catch (StorageHostException ex) when (ex.Failure == StorageFailure.AlreadyExists)
             {
                 note.Detail = "Already exists (an earlier attempt created it); kept as it is.";
-                return;
             }
-            var properties = DatasetProperties.ForNewShare(backend, share.ShareType!.DatasetProperties, share.SizeGiB);
-            await host.CreateDatasetAsync(datasetName, properties, ct);
-            note.Detail = string.Join(", ", properties.Select(p => $"{p.Key}={p.Value}"));
         }, ct);
 
         var mountpoint = await run.StepAsync("Read the mount point", async note =>
@@ -53,6 +56,7 @@ public sealed class CreateShareHandler(Placement placement, BackendCatalog backe
         {
             s.Status = ShareStatus.Available;
             s.StatusMessage = null;
+            s.Mountpoint = mountpoint;
             s.ExportLocation = ExportLocations.Nfs(backend.ShareExportIp, mountpoint);
             s.ServiceExportLocation = string.IsNullOrEmpty(backend.ServiceIp) ? null : ExportLocations.Nfs(backend.ServiceIp, mountpoint);
         }, ct);

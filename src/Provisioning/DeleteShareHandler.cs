@@ -4,7 +4,11 @@ using ZfsPortal.Storage;
 
 namespace ZfsPortal.Provisioning;
 
-/// <summary>deleting → gone: remove the share's exports, destroy its dataset (busy retries are the host's), drop the rows.</summary>
+/// <summary>
+/// deleting → gone: remove the share's exports, destroy its dataset (busy retries are the host's), drop the rows.
+/// A share without access rules has exported nothing, so it goes straight to the destroy, which refuses (and
+/// changes nothing) when snapshots made behind the portal's back are still there.
+/// </summary>
 public sealed class DeleteShareHandler(ShareHosts shareHosts) : IOperationHandler
 {
     public const int PlannedSteps = 2;
@@ -18,21 +22,23 @@ public sealed class DeleteShareHandler(ShareHosts shareHosts) : IOperationHandle
         {
             var (_, host) = await shareHosts.OpenAsync(share, run, ct);
             var dataset = share.Dataset;
-            await run.StepAsync("Remove NFS exports", async note =>
-            {
-                var props = await host.GetDatasetPropertiesAsync(dataset, ["mountpoint"], ct);
-                if (props is null)
+            if (await run.ReadAsync(db => db.AccessRules.AnyAsync(r => r.ShareId == run.ShareId, ct), ct))
+                await run.StepAsync("Remove NFS exports", async note =>
                 {
-                    note.Detail = "The dataset is already gone.";
-                    return;
-                }
-                // Snapshots made behind the portal's back would make the destroy fail after clients lost access.
-                var snapshots = await host.GetSnapshotsAsync(dataset, ["used"], ct) ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
-                if (snapshots.Count > 0)
-                    throw new InvalidOperationException($"The dataset still has snapshots on the host ({string.Join(", ", snapshots.Keys)}); "
-                                                        + "an admin must remove them first. Clients keep their access meanwhile.");
-                await host.ApplyExportsAsync(new NfsExport(dataset, props["mountpoint"], []), ct);
-            }, ct);
+                    // Snapshots made behind the portal's back would make the destroy fail after clients lost access.
+                    var snapshots = await host.GetSnapshotsAsync(dataset, ["used"], ct);
+                    if (snapshots is null)
+                    {
+                        note.Detail = "The dataset is already gone.";
+                        return;
+                    }
+                    if (snapshots.Count > 0)
+                        throw new InvalidOperationException($"The dataset still has snapshots on the host ({string.Join(", ", snapshots.Keys)}); "
+                                                            + "an admin must remove them first. Clients keep their access meanwhile.");
+                    await host.ApplyExportsAsync(new NfsExport(dataset, await ShareHosts.MountpointAsync(share, host, ct), []), ct);
+                }, ct);
+            else
+                run.Note("Remove NFS exports", StepOutcome.Succeeded, "No access rules: nothing was exported.");
             await run.StepAsync($"Destroy dataset {dataset}", async note =>
             {
                 if (!await host.DestroyDatasetAsync(dataset, ct))

@@ -69,8 +69,8 @@ public sealed class ShrinkShareHandler(ShareHosts shareHosts) : IOperationHandle
         if (referenced > DatasetProperties.GiB(target))
         {
             var needed = (int)Math.Ceiling(referenced / (double)DatasetProperties.GiB(1));
-            await run.NoteAsync($"Refuse: {Gib(referenced)} GiB of data does not fit in {target} GiB", StepOutcome.Failed,
-                "Nothing was changed on the host.", ct);
+            run.Note($"Refuse: {Gib(referenced)} GiB of data does not fit in {target} GiB", StepOutcome.Failed,
+                "Nothing was changed on the host.");
             var refusal = $"Shrinking to {target} GiB was refused: the share holds {Gib(referenced)} GiB of data, more than {target} GiB. "
                           + $"Delete data first, or choose at least {needed} GiB. Nothing was changed.";
             await run.FinishAsync(false, refusal, s =>

@@ -20,14 +20,21 @@ public sealed class OperationStepFailedException(string step, Exception inner)
 }
 
 /// <summary>
-/// One claimed run of an operation. Records each step with its timing and the host commands it ran
-/// before the next step starts, keeps the heartbeat fresh, and nudges open pages after every record.
+/// One claimed run of an operation. Records each step with its timing and the host commands it ran, keeps the
+/// heartbeat fresh, and nudges open pages after every write. Step records ride along with the run's next write
+/// (a state saved before the host is touched, or the final one), so a quick operation costs two or three
+/// portal.db commits rather than one per step; a step that runs longer than <see cref="ShowProgressAfter"/> writes
+/// the records before it at once, so a page shows progress while it runs.
 /// </summary>
 public sealed class OperationRun(
     Operation operation, IDbContextFactory<PortalDbContext> dbFactory, ShareEvents events, TimeProvider time)
     : IHostCommandLog
 {
+    /// <summary>How long a step may run before the steps finished so far are written for open pages to show.</summary>
+    public static readonly TimeSpan ShowProgressAfter = TimeSpan.FromMilliseconds(300);
+
     private readonly ConcurrentQueue<HostCommandRecord> _commands = new();
+    private readonly ConcurrentQueue<OperationStep> _steps = new();
 
     public Guid OperationId => operation.Id;
     public Guid ShareId => operation.ShareId;
@@ -65,33 +72,42 @@ public sealed class OperationRun(
         }
         if (failure is not null)
         {
-            await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Failed, failure.Message, CancellationToken.None);
+            Record(name, startedAt, clock.Elapsed, StepOutcome.Failed, failure.Message);
             throw new OperationStepFailedException(name, failure);
         }
-        await RecordAsync(name, startedAt, clock.Elapsed, StepOutcome.Succeeded, note.Detail, ct);
+        Record(name, startedAt, clock.Elapsed, StepOutcome.Succeeded, note.Detail);
         return result;
     }
 
     /// <summary>Records a decision that took no host work (e.g. a refusal), so the step list says what happened.</summary>
-    public Task NoteAsync(string name, StepOutcome outcome, string? detail, CancellationToken ct) =>
-        RecordAsync(name, time.GetUtcNow().UtcDateTime, TimeSpan.Zero, outcome, detail, ct);
+    public void Note(string name, StepOutcome outcome, string? detail) =>
+        Record(name, time.GetUtcNow().UtcDateTime, TimeSpan.Zero, outcome, detail);
 
     public Task StepAsync(string name, Func<StepNote, Task> action, CancellationToken ct) =>
         StepAsync<bool>(name, async note => { await action(note); return true; }, ct);
 
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(30);
 
-    /// <summary>Keeps a long step (a big send/receive) from looking stranded to <see cref="OperationRecovery"/>.</summary>
+    /// <summary>
+    /// While a step runs: after <see cref="ShowProgressAfter"/>, writes the records so far (pages show progress);
+    /// then every <see cref="HeartbeatEvery"/>, keeps a long step (a big send/receive) from looking stranded to
+    /// <see cref="OperationRecovery"/>.
+    /// </summary>
     private async Task BeatWhileAsync(CancellationToken stop)
     {
         try
         {
-            while (true)
+            for (var wait = ShowProgressAfter; ; wait = HeartbeatEvery)
             {
-                await Task.Delay(HeartbeatEvery, time, stop);
+                await Task.Delay(wait, time, stop);
                 await using var db = await dbFactory.CreateDbContextAsync(stop);
                 var now = time.GetUtcNow().UtcDateTime;
-                await db.Operations.Where(o => o.Id == OperationId).ExecuteUpdateAsync(u => u.SetProperty(o => o.HeartbeatAt, now), stop);
+                var op = await db.Operations.SingleAsync(o => o.Id == OperationId, stop);
+                op.HeartbeatAt = now;
+                var shown = AddPendingRecords(db);
+                await db.SaveChangesAsync(stop);
+                if (shown)
+                    events.Publish(new ShareChanged(ShareId, ProjectId));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -112,6 +128,7 @@ public sealed class OperationRun(
         var share = await db.Shares.SingleAsync(s => s.Id == ShareId, ct);
         change(share);
         share.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        AddPendingRecords(db);
         await db.SaveChangesAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
@@ -138,7 +155,7 @@ public sealed class OperationRun(
         op.HeartbeatAt = now;
         op.Message = message;
         await finalChanges(db, now);
-        AddPendingCommands(db);
+        AddPendingRecords(db);
         await db.SaveChangesAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
@@ -148,6 +165,7 @@ public sealed class OperationRun(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await changes(db, time.GetUtcNow().UtcDateTime);
+        AddPendingRecords(db);
         await db.SaveChangesAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
@@ -159,23 +177,22 @@ public sealed class OperationRun(
         return await query(db);
     }
 
-    private async Task RecordAsync(string name, DateTime startedAt, TimeSpan took, StepOutcome outcome, string? detail, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.OperationSteps.Add(new OperationStep
+    private void Record(string name, DateTime startedAt, TimeSpan took, StepOutcome outcome, string? detail) =>
+        _steps.Enqueue(new OperationStep
         {
             OperationId = OperationId, Name = name, StartedAt = startedAt,
             DurationMs = (int)Math.Ceiling(took.TotalMilliseconds), Outcome = outcome, Detail = detail,
         });
-        AddPendingCommands(db);
-        var op = await db.Operations.SingleAsync(o => o.Id == OperationId, ct);
-        op.HeartbeatAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        events.Publish(new ShareChanged(ShareId, ProjectId));
-    }
 
-    private void AddPendingCommands(PortalDbContext db)
+    /// <summary>Adds the steps and host commands not written yet to <paramref name="db"/>; true when there were any.</summary>
+    private bool AddPendingRecords(PortalDbContext db)
     {
+        var any = false;
+        while (_steps.TryDequeue(out var step))
+        {
+            db.OperationSteps.Add(step);
+            any = true;
+        }
         while (_commands.TryDequeue(out var c))
         {
             db.HostCommands.Add(new HostCommandEntry
@@ -184,6 +201,8 @@ public sealed class OperationRun(
                 ExitCode = c.ExitCode, DurationMs = (int)Math.Ceiling(c.Duration.TotalMilliseconds),
                 Stderr = c.Stderr, StartedAt = c.StartedAt.UtcDateTime,
             });
+            any = true;
         }
+        return any;
     }
 }

@@ -12,4 +12,10 @@ public sealed class ShareHosts(BackendCatalog backends, IStorageHostFactory host
             ?? throw new InvalidOperationException("The share was never placed on a backend."), ct);
         return (backend, hosts.Open(backend, run));
     }
+
+    /// <summary>The mount point kept from the share's creation; shares made before it was kept ask the host.</summary>
+    public static async Task<string> MountpointAsync(Share share, IStorageHost host, CancellationToken ct) =>
+        share.Mountpoint
+        ?? (await host.GetDatasetPropertiesAsync(share.Dataset!, ["mountpoint"], ct)
+            ?? throw new InvalidOperationException($"Dataset {share.Dataset} is missing on the host."))["mountpoint"];
 }

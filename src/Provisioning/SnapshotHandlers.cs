@@ -1,13 +1,17 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Provisioning;
 
-/// <summary>Snapshot creating → available: <c>zfs snapshot</c> if absent, then its size is read back.</summary>
+/// <summary>
+/// Snapshot creating → available: <c>zfs snapshot</c>, one command. A new snapshot holds no blocks of its own
+/// (used 0); only when an earlier attempt made it already is its size read from the host.
+/// </summary>
 public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHandler
 {
-    public const int PlannedSteps = 2;
+    public const int PlannedSteps = 1;
 
     public OperationKind Kind => OperationKind.CreateSnapshot;
 
@@ -16,22 +20,20 @@ public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHan
         var share = await run.LoadShareAsync(ct);
         var snapshot = await SnapshotOf(run, ct);
         var (_, host) = await shareHosts.OpenAsync(share, run, ct);
-        await run.StepAsync($"Create snapshot {snapshot.ZfsName}", async note =>
+        var used = await run.StepAsync($"Create snapshot {snapshot.ZfsName}", async note =>
         {
-            var existing = await host.GetSnapshotsAsync(share.Dataset!, ["used"], ct)
-                           ?? throw new InvalidOperationException($"Dataset {share.Dataset} is missing on the host.");
-            if (existing.ContainsKey(snapshot.ZfsName))
-                note.Detail = "Already exists (an earlier attempt made it); kept as it is.";
-            else
+            try
+            {
                 await host.CreateSnapshotAsync(snapshot.ZfsName, ct);
-        }, ct);
-        var used = await run.StepAsync("Read its size", async note =>
-        {
-            var snapshots = await host.GetSnapshotsAsync(share.Dataset!, ["used"], ct);
-            var value = snapshots?.GetValueOrDefault(snapshot.ZfsName)?.GetValueOrDefault("used");
-            var bytes = value is null ? (long?)null : long.Parse(value, CultureInfo.InvariantCulture);
-            note.Detail = bytes is null ? "unknown" : $"{bytes} bytes";
-            return bytes;
+                return 0L;
+            }
+            catch (StorageHostException ex) when (ex.Failure == StorageFailure.AlreadyExists)
+            {
+                var snapshots = await host.GetSnapshotsAsync(share.Dataset!, ["used"], ct);
+                var value = snapshots?.GetValueOrDefault(snapshot.ZfsName)?.GetValueOrDefault("used");
+                note.Detail = "Already exists (an earlier attempt made it); kept as it is.";
+                return value is null ? (long?)null : long.Parse(value, CultureInfo.InvariantCulture);
+            }
         }, ct);
         await run.FinishAsync(true, null, async (db, now) =>
         {

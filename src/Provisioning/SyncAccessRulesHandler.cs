@@ -38,9 +38,8 @@ public sealed class SyncAccessRulesHandler(ShareHosts shareHosts) : IOperationHa
         var (backend, host) = await shareHosts.OpenAsync(share, run, ct);
         await run.StepAsync($"Export {share.Dataset} to {wanted.Count} client(s) with {backend.NfsHelper}", async note =>
         {
-            var props = await host.GetDatasetPropertiesAsync(share.Dataset!, ["mountpoint"], ct)
-                        ?? throw new InvalidOperationException($"Dataset {share.Dataset} is missing on the host.");
-            await host.ApplyExportsAsync(new NfsExport(share.Dataset!, props["mountpoint"], wanted), ct);
+            var mountpoint = await ShareHosts.MountpointAsync(share, host, ct);
+            await host.ApplyExportsAsync(new NfsExport(share.Dataset!, mountpoint, wanted) { LastApplied = LastApplied(run, share, rules) }, ct);
             note.Detail = wanted.Count == 0 ? "no clients" : string.Join(", ", wanted.Select(c => $"{c.Target}({Options(c)})"));
         }, ct);
 
@@ -82,6 +81,15 @@ public sealed class SyncAccessRulesHandler(ShareHosts shareHosts) : IOperationHa
             : states.Any(s => s is AccessRuleState.QueuedToApply or AccessRuleState.QueuedToDeny) ? AccessRulesStatus.Syncing
             : AccessRulesStatus.Active;
     }
+
+    /// <summary>
+    /// What the last sync left on the host: the active rules and those being denied. Unknown (so read from the host
+    /// first) on a retry or after a failed sync, when the host may hold anything in between.
+    /// </summary>
+    private static IReadOnlyList<NfsClientRule>? LastApplied(OperationRun run, Share share, IReadOnlyList<AccessRule> rules) =>
+        run.Attempt > 1 || share.AccessRulesStatus == AccessRulesStatus.Error || rules.Any(r => r.State == AccessRuleState.Error)
+            ? null
+            : [.. rules.Where(r => r.State is AccessRuleState.Active or AccessRuleState.Denying).Select(ToClient)];
 
     private static NfsClientRule ToClient(AccessRule rule) => new(
         AccessTarget.TryParse(rule.Target, out var error) ?? throw new InvalidOperationException($"Stored rule target '{rule.Target}' is invalid: {error}"),

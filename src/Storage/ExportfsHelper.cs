@@ -4,19 +4,46 @@ namespace ZfsPortal.Storage;
 /// The <c>exportfs</c> NFS helper: writes the kernel's export table directly, one <c>client:path</c> entry per
 /// rule. Applying compares the table with the wanted set and runs only what differs: <c>exportfs -u</c> for
 /// clients that should not be there (removals first), <c>exportfs -o</c> for missing ones or ones with other
-/// options (it replaces them), then reads the table back.
+/// options (it replaces them), then reads the table back. When the caller knows what it applied last time
+/// (<see cref="NfsExport.LastApplied"/>), the plan starts from that and the one read is the check afterwards.
 /// </summary>
 internal sealed class ExportfsHelper(SshStorageHost host)
 {
     public async Task ApplyAsync(NfsExport export, CancellationToken ct)
     {
-        var current = await host.ReadExportTableAsync(export.Mountpoint, ct).ConfigureAwait(false);
-        var plan = Plan(host.Commands, current.Entries, export);
+        IReadOnlyList<ExportfsEntry> current;
+        if (export.LastApplied is { } lastApplied)
+        {
+            await RunAsync(Plan(host.Commands, AsEntries(export.Mountpoint, lastApplied), export), export, ct).ConfigureAwait(false);
+            var (after, _) = await host.ReadExportTableAsync(export.Mountpoint, ct).ConfigureAwait(false);
+            if (ExportfsTable.Mismatch(ExportfsTable.For(after, export.Mountpoint), export.Clients) is null)
+            {
+                return;
+            }
+
+            current = after;
+        }
+        else
+        {
+            (current, _) = await host.ReadExportTableAsync(export.Mountpoint, ct).ConfigureAwait(false);
+        }
+
+        var plan = Plan(host.Commands, current, export);
         if (plan.Count == 0)
         {
             return;
         }
 
+        await RunAsync(plan, export, ct).ConfigureAwait(false);
+        await host.VerifyExportsAsync(export, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The table as it would read if it held exactly <paramref name="rules"/> for the path.</summary>
+    private static IReadOnlyList<ExportfsEntry> AsEntries(string mountpoint, IReadOnlyList<NfsClientRule> rules) =>
+        [.. rules.Select(r => new ExportfsEntry(mountpoint, r.Target.Canonical, NfsExportOptions.For(r).Split(',')))];
+
+    private async Task RunAsync(IReadOnlyList<ExportfsStep> plan, NfsExport export, CancellationToken ct)
+    {
         foreach (var step in plan)
         {
             var result = await host.RunAsync(step.Argv, readOnly: false, ct).ConfigureAwait(false);
@@ -35,8 +62,6 @@ internal sealed class ExportfsHelper(SshStorageHost host)
                 ? $"Removing an export of {export.Mountpoint}"
                 : $"Exporting {export.Mountpoint} to {step.Rule.Target}");
         }
-
-        await host.VerifyExportsAsync(export, ct).ConfigureAwait(false);
     }
 
     /// <summary>The commands that turn the entries of the export's path into exactly its rules; none when they already are.</summary>

@@ -10,7 +10,11 @@ public interface IStorageHost
     Task<IReadOnlyDictionary<string, string>?> GetDatasetPropertiesAsync(
         string dataset, IReadOnlyList<string> properties, CancellationToken ct);
 
-    /// <summary>Creates a filesystem dataset with the given properties (<c>zfs create -o k=v … name</c>).</summary>
+    /// <summary>
+    /// Creates a filesystem dataset with the given properties (<c>zfs create -o k=v … name</c>). A dataset of that
+    /// name that exists already is a <see cref="StorageFailure.AlreadyExists"/> failure (no read before, to keep a
+    /// create at one command).
+    /// </summary>
     Task CreateDatasetAsync(string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct);
 
     /// <summary>Usable capacity of a pool from <c>zfs get -Hp available,used POOL</c>.</summary>
@@ -27,7 +31,10 @@ public interface IStorageHost
     /// </summary>
     Task<bool> DestroyDatasetAsync(string dataset, CancellationToken ct);
 
-    /// <summary><c>zfs snapshot DATASET@NAME</c>; the argument is the full snapshot name.</summary>
+    /// <summary>
+    /// <c>zfs snapshot DATASET@NAME</c>; the argument is the full snapshot name. One that exists already is a
+    /// <see cref="StorageFailure.AlreadyExists"/> failure.
+    /// </summary>
     Task CreateSnapshotAsync(string snapshot, CancellationToken ct);
 
     /// <summary>
@@ -75,7 +82,15 @@ public interface IStorageHost
 }
 
 /// <summary>A path and the whole set of clients that may mount it.</summary>
-public sealed record NfsExport(string Dataset, string Mountpoint, IReadOnlyList<NfsClientRule> Clients);
+public sealed record NfsExport(string Dataset, string Mountpoint, IReadOnlyList<NfsClientRule> Clients)
+{
+    /// <summary>
+    /// The clients the portal applied to this path last time, when it knows them. The exportfs helper then plans
+    /// from them instead of reading the export table first, and reads the table only afterwards, to check; a table
+    /// that says anything else (lost at a reboot, edited by hand) is read again and put right. Null: read first.
+    /// </summary>
+    public IReadOnlyList<NfsClientRule>? LastApplied { get; init; }
+}
 
 public enum NfsAccessLevel { ReadWrite, ReadOnly }
 

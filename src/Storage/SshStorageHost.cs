@@ -182,7 +182,11 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
     internal StorageHostException Failed(HostCommandResult result, string what)
     {
         var stderr = result.Stderr.Length > 0 ? result.Stderr.TrimEnd('.') : "(no error output)";
-        return new StorageHostException(StorageFailure.CommandFailed,
+        // zfs-fuse and OpenZFS alike: "cannot create 'X': dataset already exists" (create, snapshot, receive, clone).
+        var failure = result.Stderr.Contains("dataset already exists", StringComparison.Ordinal)
+            ? StorageFailure.AlreadyExists
+            : StorageFailure.CommandFailed;
+        return new StorageHostException(failure,
             $"{what} on backend '{backend.Name}' failed (exit {result.ExitCode}): {stderr}." +
             CommandFailureHints.For(result.ExitCode, result.Stderr, backend, result.Record.Argv),
             result.Record);

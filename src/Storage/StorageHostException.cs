@@ -17,6 +17,11 @@ public enum StorageFailure
     /// The message names the backend setting or rule to change.
     /// </summary>
     NotSupported,
+    /// <summary>
+    /// What a create was to make (a dataset or snapshot) exists already; nothing was changed. Names carry the
+    /// share's or snapshot's id, so for the portal's own names this means an earlier attempt made it.
+    /// </summary>
+    AlreadyExists,
 }
 
 /// <summary>A host-side failure, with a message meant for people (what happened and what to do).</summary>

@@ -640,6 +640,9 @@ namespace ZfsPortal.Data.Migrations
                     b.Property<bool>("IsCloneOfSource")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Mountpoint")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)

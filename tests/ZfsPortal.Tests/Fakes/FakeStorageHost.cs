@@ -295,7 +295,10 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
             return outcome.Value;
         }
 
-        throw new StorageHostException(StorageFailure.CommandFailed,
+        var failure = outcome.Stderr.Contains("dataset already exists", StringComparison.Ordinal)
+            ? StorageFailure.AlreadyExists
+            : StorageFailure.CommandFailed;
+        throw new StorageHostException(failure,
             $"Command on backend '{backend.Name}' failed (exit {outcome.ExitCode}): {outcome.Stderr}", record);
     }
 

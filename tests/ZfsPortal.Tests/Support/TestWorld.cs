@@ -81,7 +81,7 @@ public sealed class TestWorld : IDisposable
         ShareTypeAdmin = new ShareTypeAdminService(Db, TimeProvider.System);
         _identity = new Lazy<ServiceProvider>(BuildIdentity);
         ProjectAdmin = new ProjectAdminService(Db, new UserManagerFactory(new LazyScopes(_identity)), TimeProvider.System);
-        Placement = new Placement(catalog, Hosts, Options.Create(Portal));
+        Placement = new Placement(catalog, Hosts, Options.Create(Portal), TimeProvider.System);
         var shareHosts = new ShareHosts(catalog, Hosts);
         Job = new OperationJob(Db,
             [

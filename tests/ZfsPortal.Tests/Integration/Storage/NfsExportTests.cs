@@ -134,6 +134,42 @@ public sealed class NfsExportTests(StorageHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exportfs_helper_told_what_it_applied_last_changes_the_table_first_and_reads_it_once_after()
+    {
+        var nfs = Open();
+        await nfs.ApplyExportsAsync(Export(Net), default);
+
+        var start = _log.Records.Count;
+        await nfs.ApplyExportsAsync(Export(Net, Host154) with { LastApplied = [Net] }, default);
+
+        // One exportfs -o for the new client, then the table is read (once) to check it.
+        Assert.Equal(["-o", "-v"], _log.Records.Skip(start).Select(r => r.Argv[3]));
+        var entries = await host.ExportsOfAsync(_mountpoint);
+        AssertEntry(entries, "203.0.113.154", "rw", "no_root_squash", "sync");
+        AssertEntry(entries, "198.51.100.0/24", "ro", "root_squash", "sync");
+
+        await nfs.ApplyExportsAsync(Export(Net) with { LastApplied = [Net, Host154] }, default);
+        Assert.Equal("198.51.100.0/24", Assert.Single(await host.ExportsOfAsync(_mountpoint)).Client);
+    }
+
+    [Fact]
+    public async Task Exportfs_helper_puts_the_table_right_when_it_is_not_what_was_applied_last()
+    {
+        var nfs = Open();
+        await nfs.ApplyExportsAsync(Export(Net, Host154), default);
+        // Lost behind the portal's back (a reboot, `exportfs -ra`), and an entry added by hand.
+        await StorageHostFixture.RunLocalAsync(host.Backend.ExportfsPath, "-u", $"198.51.100.0/24:{_mountpoint}");
+        await StorageHostFixture.RunLocalAsync(host.Backend.ExportfsPath, "-o", "ro", $"192.0.2.99:{_mountpoint}");
+
+        await nfs.ApplyExportsAsync(Export(Net, Host154) with { LastApplied = [Net, Host154] }, default);
+
+        var entries = await host.ExportsOfAsync(_mountpoint);
+        Assert.Equal(2, entries.Count);
+        AssertEntry(entries, "203.0.113.154", "rw", "no_root_squash", "sync");
+        AssertEntry(entries, "198.51.100.0/24", "ro", "root_squash", "sync");
+    }
+
+    [Fact]
     public async Task Sharenfs_helper_sets_the_zfs_fuse_value_and_the_table_follows()
     {
         var nfs = Open("sharenfs");

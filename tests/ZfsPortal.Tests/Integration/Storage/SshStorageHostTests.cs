@@ -50,6 +50,22 @@ public sealed class SshStorageHostTests(StorageHostFixture host)
     }
 
     [Fact]
+    public async Task Creating_a_dataset_or_snapshot_that_exists_says_so_and_changes_nothing()
+    {
+        var dataset = host.NewDatasetName();
+        await host.Open(_log).CreateDatasetAsync(dataset, new Dictionary<string, string> { ["refquota"] = "1G" }, default);
+        await host.Open(_log).CreateSnapshotAsync(dataset + "@once", default);
+
+        var again = await Assert.ThrowsAsync<StorageHostException>(() => host.Open(_log).CreateDatasetAsync(
+            dataset, new Dictionary<string, string> { ["refquota"] = "2G" }, default));
+        var snapshotAgain = await Assert.ThrowsAsync<StorageHostException>(() => host.Open(_log).CreateSnapshotAsync(dataset + "@once", default));
+
+        Assert.Equal(StorageFailure.AlreadyExists, again.Failure);
+        Assert.Equal(StorageFailure.AlreadyExists, snapshotAgain.Failure);
+        Assert.Equal("1073741824", (await host.ZfsGetAsync(dataset, "refquota"))?["refquota"]);
+    }
+
+    [Fact]
     public async Task GetDatasetProperties_returns_null_for_an_absent_dataset()
     {
         var absent = $"{host.Pool}/{StorageHostFixture.TestDatasetPrefix}absent_{Guid.NewGuid():N}";

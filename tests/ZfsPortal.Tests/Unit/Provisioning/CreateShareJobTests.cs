@@ -103,8 +103,9 @@ public sealed class CreateShareJobTests : IDisposable
 
         await _world.Job.RunAsync(operationId, CancellationToken.None);
 
-        Assert.Equal(ShareStatus.Available, _world.Share(shareId).Status);
-        Assert.DoesNotContain(_world.Fake.Commands, c => c.Argv.Contains("create"));
+        var resumed = _world.Share(shareId);
+        Assert.Equal(ShareStatus.Available, resumed.Status);
+        Assert.Equal((2L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture), _world.Fake.Properties(resumed.Dataset!)!["refquota"]);
         var step = _world.OperationsOf(shareId).Single().Steps.Single(s => s.Name.StartsWith("Create dataset", StringComparison.Ordinal));
         Assert.Contains("Already exists", step.Detail, StringComparison.Ordinal);
     }
@@ -161,18 +162,24 @@ public sealed class CreateShareJobTests : IDisposable
     }
 
     [Fact]
-    public async Task Open_pages_are_told_about_every_change()
+    public async Task Open_pages_are_told_when_the_share_is_placed_and_when_it_is_available()
     {
         var shareId = await RequestAsync();
-        var seen = new List<ShareChanged>();
-        using var _ = _world.Events.Subscribe(c => { lock (seen) seen.Add(c); return Task.CompletedTask; });
+        var seen = new List<(Guid ShareId, ShareStatus Status, string? Dataset)>();
+        using var _ = _world.Events.Subscribe(c =>
+        {
+            var share = _world.Share(c.ShareId);
+            lock (seen) seen.Add((c.ShareId, share.Status, share.Dataset));
+            return Task.CompletedTask;
+        });
 
         await _world.RunQueuedJobsAsync();
 
         lock (seen)
         {
-            Assert.True(seen.Count >= 4, $"expected a nudge per step and at the end, got {seen.Count}");
             Assert.All(seen, c => Assert.Equal(shareId, c.ShareId));
+            Assert.Contains(seen, c => c is { Status: ShareStatus.Creating, Dataset: not null });
+            Assert.Equal(ShareStatus.Available, seen[^1].Status);
         }
     }
 

@@ -49,6 +49,34 @@ public sealed class PlacementTests : IDisposable
     }
 
     [Fact]
+    public async Task A_recent_health_reading_decides_without_asking_the_host()
+    {
+        _world.Portal.CapacityReservePercent = 0;
+        _world.Fake.AddPool("tank", 100L << 30);
+        _world.UpdateBackend(b => (b.Health, b.LastCheckedAt, b.PoolReadings) =
+            (BackendHealth.Up, DateTime.UtcNow, [new PoolReading { Pool = "tank", AvailableBytes = 3L << 30, UsedBytes = 0 }]));
+        var before = _world.Fake.Commands.Count;
+
+        var refusal = await Assert.ThrowsAsync<NoValidBackendException>(() => PlaceAsync(5));
+
+        Assert.Contains("fake/tank has 3 GiB free", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal("tank", (await PlaceAsync(2)).Pool);
+        Assert.Equal(before, _world.Fake.Commands.Count);
+    }
+
+    [Fact]
+    public async Task An_old_health_reading_is_not_trusted_and_the_pool_is_read_live()
+    {
+        _world.Fake.AddPool("tank", 100L << 30);
+        var old = DateTime.UtcNow - TimeSpan.FromSeconds(_world.Portal.HealthCheckSeconds * Placement.ReadingValidForChecks + 1);
+        _world.UpdateBackend(b => (b.Health, b.LastCheckedAt, b.PoolReadings) =
+            (BackendHealth.Up, old, [new PoolReading { Pool = "tank", AvailableBytes = 3L << 30, UsedBytes = 0 }]));
+
+        Assert.Equal("tank", (await PlaceAsync(50)).Pool);
+        Assert.Contains(_world.Fake.Commands, c => c.Argv.Contains("available,used"));
+    }
+
+    [Fact]
     public async Task A_share_type_bound_to_a_backend_name_goes_only_there()
     {
         var refusal = await Assert.ThrowsAsync<NoValidBackendException>(() => PlaceAsync(1, "gold-host"));

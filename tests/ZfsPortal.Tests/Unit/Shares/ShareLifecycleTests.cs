@@ -41,6 +41,50 @@ public sealed class ShareLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Deleting_a_share_that_never_had_access_rules_touches_no_export()
+    {
+        var (share, member, _) = await _world.AvailableShareAsync();
+        var before = _world.Fake.Commands.Count;
+
+        await _world.DeleteShares.DeleteAsync(member, share.Id);
+        await _world.RunQueuedJobsAsync();
+
+        Assert.False(_world.ShareExists(share.Id));
+        Assert.DoesNotContain(_world.Fake.Commands.Skip(before), c => c.Argv.Contains(_world.Backend.ExportfsPath));
+    }
+
+    [Fact]
+    public async Task Snapshots_made_on_the_host_stop_a_delete_before_clients_lose_access()
+    {
+        var (share, member, _) = await _world.AvailableShareAsync();
+        await _world.Access.AllowAsync(member, share.Id, "203.0.113.154", "rw");
+        await _world.RunQueuedJobsAsync();
+        _world.Fake.AddSnapshot(share.Dataset + "@by_hand");
+
+        await _world.DeleteShares.DeleteAsync(member, share.Id);
+        await _world.RunQueuedJobsAsync();
+
+        var after = _world.Share(share.Id);
+        Assert.Equal(ShareStatus.ErrorDeleting, after.Status);
+        Assert.Contains("snapshots on the host", after.StatusMessage, StringComparison.Ordinal);
+        Assert.Equal("203.0.113.154", Assert.Single(_world.Fake.ExportsOf(share.Mountpoint!)).Client);
+        Assert.True(_world.Fake.Exists(share.Dataset!));
+    }
+
+    [Fact]
+    public async Task Snapshots_made_on_the_host_stop_a_delete_of_a_share_without_rules_and_it_stays()
+    {
+        var (share, member, _) = await _world.AvailableShareAsync();
+        _world.Fake.AddSnapshot(share.Dataset + "@by_hand");
+
+        await _world.DeleteShares.DeleteAsync(member, share.Id);
+        await _world.RunQueuedJobsAsync();
+
+        Assert.Equal(ShareStatus.ErrorDeleting, _world.Share(share.Id).Status);
+        Assert.True(_world.Fake.Exists(share.Dataset!));
+    }
+
+    [Fact]
     public async Task A_failed_delete_ends_in_error_deleting_with_what_to_do_and_keeps_the_share()
     {
         var (share, member, _) = await _world.AvailableShareAsync();

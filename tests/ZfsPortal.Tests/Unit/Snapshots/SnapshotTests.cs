@@ -16,12 +16,16 @@ public sealed class SnapshotTests : IDisposable
         var result = await _world.Snapshots.CreateAsync(member, share.Id, "before-upgrade", "  ");
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal(SnapshotStatus.Creating, _world.Snapshot(result.Id!.Value)!.Status);
+        var before = _world.Fake.Commands.Count;
         await _world.RunQueuedJobsAsync();
 
         var snapshot = _world.Snapshot(result.Id!.Value)!;
         Assert.Equal(SnapshotStatus.Available, snapshot.Status);
         Assert.Equal($"{share.Dataset}@zfsportal_snap_{snapshot.Id:N}", snapshot.ZfsName);
-        Assert.NotNull(snapshot.UsedBytes);
+        Assert.Contains(snapshot.ZfsName, _world.Fake.SnapshotsOf(share.Dataset!));
+        // One command: a new snapshot holds nothing of its own yet, so its size is known without asking.
+        Assert.Equal("snapshot", Assert.Single(_world.Fake.Commands.Skip(before)).Argv[3]);
+        Assert.Equal(0, snapshot.UsedBytes);
         Assert.Equal(5, snapshot.SizeGiB);
     }
 

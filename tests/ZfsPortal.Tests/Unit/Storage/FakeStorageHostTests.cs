@@ -38,7 +38,7 @@ public sealed class FakeStorageHostTests
     {
         _host.AddDataset("tank/s1");
         var error = await Assert.ThrowsAsync<StorageHostException>(() => Open().CreateDatasetAsync("tank/s1", new Dictionary<string, string>(), default));
-        Assert.Equal(StorageFailure.CommandFailed, error.Failure);
+        Assert.Equal(StorageFailure.AlreadyExists, error.Failure);
         Assert.Contains("dataset already exists", error.Message, StringComparison.Ordinal);
     }
 
