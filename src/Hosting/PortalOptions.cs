@@ -11,12 +11,21 @@ public sealed class PortalOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>How often idle workers look for new jobs; a job starts within about this time.</summary>
+    /// <summary>How often idle Hangfire workers look for new jobs: backstop jobs, and jobs of nodes that run none.</summary>
     [Range(10, 15000)]
     public int QueuePollMilliseconds { get; set; } = 100;
 
+    /// <summary>Operations run at once, by Hangfire's workers and the in-process dispatcher together.</summary>
     [Range(1, 100)]
     public int WorkerCount { get; set; } = 8;
+
+    /// <summary>
+    /// When the Hangfire job that backs up an in-process run is due. The in-process dispatcher normally runs an
+    /// operation within milliseconds; the Hangfire job runs it if this process stopped before it could, and is a
+    /// no-op otherwise (the claim finds it done). 0 enqueues the job at once, to race the dispatcher.
+    /// </summary>
+    [Range(0, 3600)]
+    public int HangfireBackstopSeconds { get; set; } = 30;
 
     /// <summary>Share of each pool's usable space that placement keeps free (Manila's reserved_share_percentage).</summary>
     [Range(0, 90)]

@@ -70,12 +70,16 @@ public static class PortalServices
                 o.WorkerCount = portal.WorkerCount;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            // Started before the recovery (hosted services start in order), which offers it the stranded operations.
+            services.AddSingleton<OperationDispatcher>();
+            services.AddHostedService(sp => sp.GetRequiredService<OperationDispatcher>());
             services.AddHostedService<OperationRecoveryAtStart>();
             services.AddHostedService<BackendHealthMonitor>();
         }
 
         services.AddSingleton<ShareEvents>();
-        services.AddSingleton<IOperationScheduler, HangfireOperationScheduler>();
+        services.AddSingleton<IOperationScheduler, OperationScheduler>();
+        services.AddSingleton<OperationSlots>();
         services.AddSingleton<BackendCatalog>();
         services.AddSingleton<Placement>();
         services.AddTransient<OperationJob>();

@@ -5,23 +5,43 @@ using ZfsPortal.Data;
 namespace ZfsPortal.Provisioning;
 
 /// <summary>
-/// The one Hangfire job: claims the operation, then lets its handler carry it out. Hangfire does not
-/// retry it: a failure is recorded as the share's error state, and crashes are picked up by
+/// The one job, run by <see cref="OperationDispatcher"/> at once and by Hangfire as the backstop: takes one of
+/// the <see cref="OperationSlots"/>, claims the operation, then lets its handler carry it out. Hangfire does
+/// not retry it: a failure is recorded as the share's error state, and crashes are picked up by
 /// <see cref="OperationRecovery"/>.
 /// </summary>
+/// <param name="slots">Always given by DI; null only where a test runs jobs one at a time itself.</param>
 public sealed class OperationJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEnumerable<IOperationHandler> handlers,
     IOperationScheduler scheduler,
     ShareEvents events,
     TimeProvider time,
-    ILogger<OperationJob> log)
+    ILogger<OperationJob> log,
+    OperationSlots? slots = null)
 {
     public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(500);
 
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Operation {0}")]
     public async Task RunAsync(Guid operationId, CancellationToken ct)
+    {
+        // Hangfire's workers and the dispatcher's loops together run at most WorkerCount operations: zfs-fuse 0.7
+        // deadlocked with 16 concurrent creates (docs/benchmarks.md). The slot comes before the claim, so that a
+        // claimed operation never waits, and a run that loses the claim (the backstop's usual fate) frees it at once.
+        if (slots is not null)
+            await slots.WaitAsync(ct);
+        try
+        {
+            await ClaimAndRunAsync(operationId, ct);
+        }
+        finally
+        {
+            slots?.Release();
+        }
+    }
+
+    private async Task ClaimAndRunAsync(Guid operationId, CancellationToken ct)
     {
         Operation? operation;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

@@ -9,9 +9,11 @@ namespace ZfsPortal.Tests.Integration.Web;
 
 /// <summary>
 /// The whole portal in-process on a data folder of the test's (SQLite + Hangfire on SQLite), with the
-/// demo logins and the real local storage host as its backend.
+/// demo logins and the real local storage host as its backend. <paramref name="settings"/> adds or overrides
+/// configuration keys (e.g. <c>Portal:QueuePollMilliseconds</c>).
 /// </summary>
-public sealed partial class PortalFactory(string dataDirectory, BackendOptions backend, bool runJobs = true)
+public sealed partial class PortalFactory(string dataDirectory, BackendOptions backend, bool runJobs = true,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@zfsportal.local", TenantEmail = "tenant@zfsportal.local";
@@ -27,6 +29,8 @@ public sealed partial class PortalFactory(string dataDirectory, BackendOptions b
         builder.UseSetting("Seed:TenantPassword", Password);
         foreach (var (key, value) in BackendSettings(backend))
             builder.UseSetting($"Storage:Backends:0:{key}", value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            builder.UseSetting(key, value);
     }
 
     public static IEnumerable<(string Key, string Value)> BackendSettings(BackendOptions b)

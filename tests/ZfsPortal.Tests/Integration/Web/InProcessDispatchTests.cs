@@ -1,0 +1,79 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ZfsPortal.Data;
+using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Features.ShareTypes;
+
+namespace ZfsPortal.Tests.Integration.Web;
+
+/// <summary>A requested share is created by the portal's own process, not by a Hangfire worker.</summary>
+[Collection("storage-host")]
+public sealed class InProcessDispatchTests(StorageHostFixture host) : IAsyncLifetime
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("zfsportal-dispatch-");
+    private string? _dataset;
+
+    [Fact]
+    public async Task A_share_becomes_available_while_hangfire_neither_polls_nor_has_the_job_due()
+    {
+        // Hangfire looks for work every 15 s and its backstop job is due in an hour: only the dispatcher can run it.
+        using var portal = new PortalFactory(_data.FullName, host.Backend, settings: new Dictionary<string, string>
+        {
+            ["Portal:QueuePollMilliseconds"] = "15000",
+            ["Portal:HangfireBackstopSeconds"] = "3600",
+        });
+        var services = portal.Services;
+        var project = await DemoProjectAsync(services);
+        var type = (await services.GetRequiredService<ShareTypeQueries>().ListForProjectAsync(project)).Single(t => t.IsDefault);
+
+        var result = await services.GetRequiredService<CreateShareService>()
+            .CreateAsync(await TenantAsync(services), new CreateShareRequest(project, type.Id, "at-once", null, "1"));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
+        var share = await WaitForAsync(services, result.Id!.Value, s => s.Status != ShareStatus.Creating, TimeSpan.FromSeconds(10));
+        _dataset = share.Dataset;
+
+        Assert.Equal(ShareStatus.Available, share.Status);
+        Assert.NotNull(await host.ZfsGetAsync(share.Dataset!, "refquota"));
+        // The durable backstop is there all the same, waiting to find the operation done.
+        Assert.Equal(1, services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+    }
+
+    private static async Task<CurrentUser> TenantAsync(IServiceProvider services)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var user = await db.Users.SingleAsync(u => u.Email == PortalFactory.TenantEmail);
+        return new CurrentUser(user.Id, user.UserName!, IsAdmin: false);
+    }
+
+    private static async Task<Guid> DemoProjectAsync(IServiceProvider services)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return (await db.Projects.SingleAsync(p => p.Name == "demo")).Id;
+    }
+
+    private static async Task<Share> WaitForAsync(IServiceProvider services, Guid id, Func<Share, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using (var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            {
+                var share = await db.Shares.AsNoTracking().SingleAsync(s => s.Id == id);
+                if (done(share) || DateTime.UtcNow > deadline)
+                    return share;
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_dataset is not null)
+            await host.DestroyDatasetAsync(_dataset);
+        _data.Delete(recursive: true);
+    }
+}
