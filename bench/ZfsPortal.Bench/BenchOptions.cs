@@ -32,6 +32,9 @@ internal sealed class BenchOptions
     public int? PollMs { get; private set; }
     public int? Workers { get; private set; }
 
+    /// <summary>Overrides Portal:HangfireBackstopSeconds (0: every operation's Hangfire job is queued at once and races the in-process run).</summary>
+    public int? BackstopSeconds { get; private set; }
+
     /// <summary>Only remove what an earlier run (killed beyond cleaning up) left on the host, found by its id.</summary>
     public string? CleanupRun { get; private set; }
 
@@ -61,6 +64,7 @@ internal sealed class BenchOptions
                 case "--nav-samples": o.NavSamples = NextInt(); break;
                 case "--open-pages": o.OpenPages = NextInt(); break;
                 case "--poll-ms": o.PollMs = NextInt(); break;
+                case "--backstop-seconds": o.BackstopSeconds = NextInt(); break;
                 case "--workers":
                     o.Workers = NextInt();
                     // The floor of "N at once" runs as many zfs creates at once as the portal has workers: 16 at once
@@ -90,6 +94,7 @@ internal sealed class BenchOptions
                           --page-samples N     HTTP GETs of /shares per user (30)   --nav-samples N  browser loads per user (10)
                           --open-pages N       pages held open for memory (20)
                           --poll-ms N / --workers N   override Portal:QueuePollMilliseconds / Portal:WorkerCount
+                          --backstop-seconds N        override Portal:HangfireBackstopSeconds (0 = Hangfire job at once)
                           --skip-ops --skip-burst --skip-browser --skip-page   --quick (a smoke run)
                           --out DIR            results folder (bench/results/raw)
                           --cleanup ID         only remove the datasets and exports an earlier run ID left (after kill -9)

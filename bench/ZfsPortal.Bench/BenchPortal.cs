@@ -42,6 +42,8 @@ internal sealed partial class BenchPortal : WebApplicationFactory<Program>
             _settings["Portal:QueuePollMilliseconds"] = poll.ToString(CultureInfo.InvariantCulture);
         if (options.Workers is { } workers)
             _settings["Portal:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture);
+        if (options.BackstopSeconds is { } backstop)
+            _settings["Portal:HangfireBackstopSeconds"] = backstop.ToString(CultureInfo.InvariantCulture);
         _settings["Seed:Demo"] = "true";
         _settings["Seed:AdminEmail"] = AdminEmail;
         _settings["Seed:TenantEmail"] = TenantEmail;

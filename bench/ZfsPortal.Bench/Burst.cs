@@ -17,7 +17,6 @@ internal sealed class BurstResult
     public int Connections { get; set; }
     public double FloorMs { get; set; }
     public double FloorSequentialOneConnectionMs { get; set; }
-    public double FloorPortalCommandsMs { get; set; }
     /// <summary>Cores busy while the floor's creates ran / while the portal's ran: machine, bench process (the portal), zfs-fuse.</summary>
     public double[] FloorCores { get; set; } = [];
     public double[] PortalCores { get; set; } = [];
@@ -83,24 +82,6 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
             }
             Result.FloorSequentialOneConnectionMs = clock.Elapsed.TotalMilliseconds;
             await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates one after another over one connection: {Result.FloorSequentialOneConnectionMs:F0} ms"));
-            await DestroyAllAsync(remote, names, ct);
-
-            // What the portal's create handler sends per share, at the same concurrency: isolates its extra commands.
-            next = -1;
-            clock.Restart();
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < count)
-                {
-                    await remote.MustAsync(remote.Zfs.GetPoolCapacity(remote.PoolName), ct);
-                    await remote.RunAsync(remote.Zfs.GetProperties(names[i], ["refquota"]), ct);
-                    await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
-                    await remote.MountpointAsync(names[i], ct);
-                }
-            }));
-            Result.FloorPortalCommandsMs = clock.Elapsed.TotalMilliseconds;
-            await log.WriteLineAsync(Fmt.Inv($"  floor with the portal's 4 commands per create: {Result.FloorPortalCommandsMs:F0} ms"));
             await DestroyAllAsync(remote, names, ct);
         }
 

@@ -112,7 +112,6 @@ internal static class Report
             L($"| --- | ---: |");
             L($"| floor: {burst.Count} × (zfs create + zfs get mountpoint), {burst.Workers} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorMs)} |");
             L($"| floor, for reference: the same one after another over one connection | {Fmt.Ms(burst.FloorSequentialOneConnectionMs)} |");
-            L($"| floor with the portal's own commands per create (zfs get available,used POOL; zfs get refquota DS; zfs create; zfs get mountpoint), {burst.Workers} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorPortalCommandsMs)} |");
             L($"| portal: all {burst.Count} available | {Fmt.Ms(burst.PortalMs)} |");
             L($"| portal ÷ floor (target ≤ {BurstTargetRatio}) | {Fmt.X(ratio)} {(ratio <= BurstTargetRatio ? "met" : "MISSED")} |");
             L($"| portal: all {burst.Count} requests accepted (service calls returned) | {Fmt.Ms(burst.PortalAllAcceptedMs)} |");
