@@ -15,7 +15,8 @@ public static class OperationClaim
     public static async Task<bool> TryClaimAsync(PortalDbContext db, Guid operationId, DateTime now, CancellationToken ct)
     {
         var staleBefore = now - StaleAfter;
-        var claimed = await db.Operations
+        // Unsynced: a claim lost in a power cut leaves the operation queued, and it runs again (ADR 11).
+        var claimed = await db.WithoutSyncAsync(() => db.Operations
             .Where(o => o.Id == operationId
                         && (o.State == OperationState.Queued
                             || (o.State == OperationState.Running && o.HeartbeatAt < staleBefore))
@@ -29,7 +30,7 @@ public static class OperationClaim
                 .SetProperty(o => o.State, OperationState.Running)
                 .SetProperty(o => o.StartedAt, o => o.StartedAt ?? now)
                 .SetProperty(o => o.HeartbeatAt, now)
-                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct), ct);
         return claimed == 1;
     }
 

@@ -105,7 +105,7 @@ public sealed class OperationRun(
                 var op = await db.Operations.SingleAsync(o => o.Id == OperationId, stop);
                 op.HeartbeatAt = now;
                 var shown = AddPendingRecords(db);
-                await db.SaveChangesAsync(stop);
+                await db.SaveChangesWithoutSyncAsync(stop);
                 if (shown)
                     events.Publish(new ShareChanged(ShareId, ProjectId));
             }
@@ -156,7 +156,8 @@ public sealed class OperationRun(
         op.Message = message;
         await finalChanges(db, now);
         AddPendingRecords(db);
-        await db.SaveChangesAsync(ct);
+        // Unsynced: the host is done; if a power cut rolls this back, the operation runs again and finds it so (ADR 11).
+        await db.SaveChangesWithoutSyncAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
 
