@@ -70,7 +70,7 @@ internal static class Report
         {
             L($"### Where the portal's time goes (medians, ms; from the portal's own Operation, step and host-command records)");
             L($"");
-            L($"| operation | accept (service call) | wait for a worker (accepted → claimed) | run (claimed → finished) | host commands in run | of which host time | host time − floor | run − host | finished → seen | steps |");
+            L($"| operation | accept (service call) | button → claimed (accept transaction, dispatch, claim) | run (claimed → finished) | host commands in run | of which host time | host time − floor | run − host | finished → seen | steps |");
             L($"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var op in Ops.All)
             {

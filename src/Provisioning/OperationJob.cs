@@ -10,7 +10,6 @@ namespace ZfsPortal.Provisioning;
 /// not retry it: a failure is recorded as the share's error state, and crashes are picked up by
 /// <see cref="OperationRecovery"/>.
 /// </summary>
-/// <param name="slots">Always given by DI; null only where a test runs jobs one at a time itself.</param>
 public sealed class OperationJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     IEnumerable<IOperationHandler> handlers,
@@ -18,7 +17,7 @@ public sealed class OperationJob(
     ShareEvents events,
     TimeProvider time,
     ILogger<OperationJob> log,
-    OperationSlots? slots = null)
+    OperationSlots slots)
 {
     public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(500);
 
@@ -29,15 +28,14 @@ public sealed class OperationJob(
         // Hangfire's workers and the dispatcher's loops together run at most WorkerCount operations: zfs-fuse 0.7
         // deadlocked with 16 concurrent creates (docs/benchmarks.md). The slot comes before the claim, so that a
         // claimed operation never waits, and a run that loses the claim (the backstop's usual fate) frees it at once.
-        if (slots is not null)
-            await slots.WaitAsync(ct);
+        await slots.WaitAsync(ct);
         try
         {
             await ClaimAndRunAsync(operationId, ct);
         }
         finally
         {
-            slots?.Release();
+            slots.Release();
         }
     }
 

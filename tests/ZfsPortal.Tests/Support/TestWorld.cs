@@ -89,7 +89,7 @@ public sealed class TestWorld : IDisposable
                 new DeleteShareHandler(shareHosts), new ExtendShareHandler(shareHosts), new ShrinkShareHandler(shareHosts),
                 new CreateSnapshotHandler(shareHosts), new DeleteSnapshotHandler(shareHosts), new SyncAccessRulesHandler(shareHosts),
             ],
-            Scheduler, Events, TimeProvider.System, NullLogger<OperationJob>.Instance);
+            Scheduler, Events, TimeProvider.System, NullLogger<OperationJob>.Instance, new OperationSlots(Options.Create(Portal)));
         DefaultType = AddShareType("default", t => t.IsDefault = true);
     }
 

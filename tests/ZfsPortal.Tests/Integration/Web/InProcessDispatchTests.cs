@@ -25,47 +25,19 @@ public sealed class InProcessDispatchTests(StorageHostFixture host) : IAsyncLife
             ["Portal:HangfireBackstopSeconds"] = "3600",
         });
         var services = portal.Services;
-        var project = await DemoProjectAsync(services);
+        var project = await PortalLookups.DemoProjectAsync(services);
         var type = (await services.GetRequiredService<ShareTypeQueries>().ListForProjectAsync(project)).Single(t => t.IsDefault);
 
         var result = await services.GetRequiredService<CreateShareService>()
-            .CreateAsync(await TenantAsync(services), new CreateShareRequest(project, type.Id, "at-once", null, "1"));
+            .CreateAsync(await PortalLookups.TenantAsync(services), new CreateShareRequest(project, type.Id, "at-once", null, "1"));
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        var share = await WaitForAsync(services, result.Id!.Value, s => s.Status != ShareStatus.Creating, TimeSpan.FromSeconds(10));
+        var share = await PortalLookups.WaitForShareAsync(services, result.Id!.Value, s => s.Status != ShareStatus.Creating, TimeSpan.FromSeconds(10));
         _dataset = share.Dataset;
 
         Assert.Equal(ShareStatus.Available, share.Status);
         Assert.NotNull(await host.ZfsGetAsync(share.Dataset!, "refquota"));
         // The durable backstop is there all the same, waiting to find the operation done.
         Assert.Equal(1, services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
-    }
-
-    private static async Task<CurrentUser> TenantAsync(IServiceProvider services)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var user = await db.Users.SingleAsync(u => u.Email == PortalFactory.TenantEmail);
-        return new CurrentUser(user.Id, user.UserName!, IsAdmin: false);
-    }
-
-    private static async Task<Guid> DemoProjectAsync(IServiceProvider services)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        return (await db.Projects.SingleAsync(p => p.Name == "demo")).Id;
-    }
-
-    private static async Task<Share> WaitForAsync(IServiceProvider services, Guid id, Func<Share, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            await using (var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
-            {
-                var share = await db.Shares.AsNoTracking().SingleAsync(s => s.Id == id);
-                if (done(share) || DateTime.UtcNow > deadline)
-                    return share;
-            }
-            await Task.Delay(50);
-        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

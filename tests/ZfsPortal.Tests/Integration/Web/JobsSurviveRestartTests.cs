@@ -21,54 +21,23 @@ public sealed class JobsSurviveRestartTests(StorageHostFixture host) : IAsyncLif
         using (var first = new PortalFactory(_data.FullName, host.Backend, runJobs: false))
         {
             var services = first.Services;
-            var tenant = await TenantAsync(services);
-            var project = await DemoProjectAsync(services);
+            var tenant = await PortalLookups.TenantAsync(services);
+            var project = await PortalLookups.DemoProjectAsync(services);
             var type = (await services.GetRequiredService<Features.ShareTypes.ShareTypeQueries>().ListForProjectAsync(project)).Single(t => t.IsDefault);
             var result = await services.GetRequiredService<CreateShareService>()
                 .CreateAsync(tenant, new CreateShareRequest(project, type.Id, "survivor", null, "1"));
             Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
             shareId = result.Id!.Value;
             await Task.Delay(500);
-            Assert.Equal(ShareStatus.Creating, (await ShareAsync(services, shareId)).Status);
+            Assert.Equal(ShareStatus.Creating, (await PortalLookups.ShareAsync(services, shareId)).Status);
         }
 
         using var second = new PortalFactory(_data.FullName, host.Backend);
-        var share = await WaitForAsync(second.Services, shareId, s => s.Status != ShareStatus.Creating, TimeSpan.FromSeconds(30));
+        var share = await PortalLookups.WaitForShareAsync(second.Services, shareId, s => s.Status != ShareStatus.Creating, TimeSpan.FromSeconds(30));
 
         Assert.Equal(ShareStatus.Available, share.Status);
         _dataset = share.Dataset;
         Assert.NotNull(await host.ZfsGetAsync(share.Dataset!, "refquota"));
-    }
-
-    private static async Task<CurrentUser> TenantAsync(IServiceProvider services)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var user = await db.Users.SingleAsync(u => u.Email == PortalFactory.TenantEmail);
-        return new CurrentUser(user.Id, user.UserName!, IsAdmin: false);
-    }
-
-    private static async Task<Guid> DemoProjectAsync(IServiceProvider services)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        return (await db.Projects.SingleAsync(p => p.Name == "demo")).Id;
-    }
-
-    private static async Task<Share> ShareAsync(IServiceProvider services, Guid id)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        return await db.Shares.AsNoTracking().SingleAsync(s => s.Id == id);
-    }
-
-    private static async Task<Share> WaitForAsync(IServiceProvider services, Guid id, Func<Share, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var share = await ShareAsync(services, id);
-            if (done(share) || DateTime.UtcNow > deadline)
-                return share;
-            await Task.Delay(100);
-        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
