@@ -380,9 +380,12 @@ ensure_pool() {
   [[ $health == ONLINE ]] || die "pool $POOL is $health, not ONLINE (zpool status $POOL)"
   # A zfs-fuse that died (or was killed) leaves its FUSE mounts behind, dead ("Transport endpoint is not
   # connected") while zfs still calls them mounted: detach those lazily so that they can be mounted again.
+  # stat alone is not enough: after a kill -9 and a restart the pool's root answered stat but not a listing.
   local dead detached=0
   while read -r dead; do
-    if ! stat "$dead" >/dev/null 2>&1; then umount -l "$dead" && changed "pool: detached dead mount $dead" && detached=1; fi
+    if ! stat "$dead" >/dev/null 2>&1 || ! ls "$dead" >/dev/null 2>&1; then
+      umount -l "$dead" && changed "pool: detached dead mount $dead" && detached=1
+    fi
   done < <(awk -v pool="/$POOL" '$3 == "fuse.zfs" && ($2 == pool || index($2, pool "/") == 1) { print $2 }' /proc/mounts | sort -r)
   # zfs still believes those are mounted, so the loop below would skip them: mount everything again.
   if ((detached)); then "$ZFS" mount -a 2>/dev/null || log "pool: WARNING: zfs mount -a after detaching dead mounts failed"; fi
