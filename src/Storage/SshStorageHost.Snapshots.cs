@@ -10,21 +10,11 @@ public sealed partial class SshStorageHost
     /// </summary>
     public async Task<bool> DestroyDatasetAsync(string dataset, CancellationToken ct)
     {
-        // One unmount-and-destroy at a time per host: zfs-fuse 0.7 deadlocked when several unmounts ran at once
-        // (seen in the benchmark: eight `umount`s hung for 15 minutes and every later zfs command with them).
-        var gate = UnmountGates.GetOrAdd($"{backend.Host}:{backend.Port}", _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return await DestroyDatasetOneAtATimeAsync(dataset, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        // One unmount-and-destroy at a time per host, and it counts as a mounting command (see HostGates).
+        var gates = HostGates.For(backend);
+        return await HostGates.ThroughAsync(gates.Destroys, () => HostGates.ThroughAsync(gates.Mounts,
+            () => DestroyDatasetOneAtATimeAsync(dataset, ct), ct), ct).ConfigureAwait(false);
     }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> UnmountGates = new(StringComparer.Ordinal);
 
     private async Task<bool> DestroyDatasetOneAtATimeAsync(string dataset, CancellationToken ct)
     {
@@ -146,7 +136,8 @@ public sealed partial class SshStorageHost
         var received = $"{newDataset}@{snapshot[(snapshot.IndexOf('@', StringComparison.Ordinal) + 1)..]}";
         _ = properties.Select(p => _zfs.SetProperty(newDataset, p.Key, p.Value)).ToList();
 
-        var result = await RunPipelineAsync(send, receive, ct).ConfigureAwait(false);
+        // The receive mounts the new dataset.
+        var result = await HostGates.ThroughAsync(HostGates.For(backend).Mounts, () => RunPipelineAsync(send, receive, ct), ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw Failed(result, $"Copying snapshot {snapshot} into {newDataset}");
@@ -173,7 +164,8 @@ public sealed partial class SshStorageHost
     public async Task CloneSnapshotAsync(
         string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct)
     {
-        var result = await RunAsync(_zfs.Clone(snapshot, newDataset, properties), readOnly: false, ct).ConfigureAwait(false);
+        var result = await HostGates.ThroughAsync(HostGates.For(backend).Mounts,
+            () => RunAsync(_zfs.Clone(snapshot, newDataset, properties), readOnly: false, ct), ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw Failed(result, $"Cloning snapshot {snapshot} into {newDataset}");

@@ -48,7 +48,8 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
 
     public async Task CreateDatasetAsync(string dataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct)
     {
-        var result = await RunAsync(_zfs.CreateDataset(dataset, properties), readOnly: false, ct).ConfigureAwait(false);
+        var result = await HostGates.ThroughAsync(HostGates.For(backend).Mounts,
+            () => RunAsync(_zfs.CreateDataset(dataset, properties), readOnly: false, ct), ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw Failed(result, $"Creating dataset {dataset}");

@@ -66,6 +66,25 @@ public sealed class SshStorageHostTests(StorageHostFixture host)
     }
 
     [Fact]
+    public async Task Eight_creates_requested_together_run_at_most_four_at_once_and_all_succeed()
+    {
+        // zfs-fuse deadlocked under concurrent mounting commands (see HostGates); eight workers may ask together.
+        var names = Enumerable.Range(0, 8).Select(_ => host.NewDatasetName()).ToList();
+
+        await Task.WhenAll(names.Select(n => host.Open(_log).CreateDatasetAsync(n, new Dictionary<string, string>(), default)));
+
+        var creates = _log.Records.Where(r => r.Argv.Contains("create")).ToList();
+        Assert.Equal(8, creates.Count);
+        var edges = creates.SelectMany(r => new[] { (At: r.StartedAt, Step: 1), (At: r.StartedAt + r.Duration, Step: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Step);
+        var running = 0;
+        var most = edges.Max(e => running += e.Step);
+        Assert.InRange(most, 1, HostGates.MountingCommandsAtOnce);
+        foreach (var name in names)
+            Assert.NotNull(await host.ZfsGetAsync(name, "mounted"));
+    }
+
+    [Fact]
     public async Task GetDatasetProperties_returns_null_for_an_absent_dataset()
     {
         var absent = $"{host.Pool}/{StorageHostFixture.TestDatasetPrefix}absent_{Guid.NewGuid():N}";

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace ZfsPortal.Storage;
+
+/// <summary>
+/// Per ZFS host (address and port), how many commands that mount or unmount may run at once, whichever
+/// portal worker sends them. zfs-fuse 0.7 deadlocked for good under concurrent mounting commands: eight
+/// unmounts at once, sixteen creates at once, and once (in a hundred) eight creates at once; every later zfs
+/// command then hangs until the daemon is restarted. Four at once, and one destroy at a time, keep well below
+/// what was seen to fail; on two cores the host is CPU-bound well before four creates at once anyway.
+/// </summary>
+internal sealed class HostGates
+{
+    public const int MountingCommandsAtOnce = 4;
+
+    private static readonly ConcurrentDictionary<string, HostGates> ByHost = new(StringComparer.Ordinal);
+
+    /// <summary>Unmount-and-destroy, one at a time (a destroy also takes a mount slot).</summary>
+    public SemaphoreSlim Destroys { get; } = new(1, 1);
+
+    /// <summary>zfs create, receive, clone, mount, unmount.</summary>
+    public SemaphoreSlim Mounts { get; } = new(MountingCommandsAtOnce, MountingCommandsAtOnce);
+
+    public static HostGates For(BackendOptions backend) => ByHost.GetOrAdd($"{backend.Host}:{backend.Port}", _ => new HostGates());
+
+    public static async Task<T> ThroughAsync<T>(SemaphoreSlim gate, Func<Task<T>> run, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
