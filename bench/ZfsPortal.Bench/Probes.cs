@@ -26,6 +26,15 @@ internal sealed class ProbeResult
     /// <summary>CPU the idle portal uses (Hangfire's workers polling hangfire.db, timers), in % of one core, over IdleSeconds.</summary>
     public double IdleCpuPercentOfOneCore { get; set; } = double.NaN;
     public double IdleSeconds { get; set; }
+
+    /// <summary>
+    /// Before the idle figure: how long until the Hangfire backstop jobs of the operations measured before were all
+    /// run (each falls due Portal:HangfireBackstopSeconds after its operation and finds it done), and the portal
+    /// process's CPU meanwhile, in % of one core.
+    /// </summary>
+    public double BackstopDrainSeconds { get; set; } = double.NaN;
+    public double BackstopDrainCpuPercentOfOneCore { get; set; } = double.NaN;
+    public long BackstopJobsSucceeded { get; set; }
 }
 
 /// <summary>Measurements of the parts the operations are made of, to say what holds each one back.</summary>
@@ -47,6 +56,18 @@ internal sealed class Probes(BenchPortal portal, TextWriter log)
     /// <summary>Nothing to do for 10 s: what the portal's process spends on polling and timers (ADR 2 promised this figure).</summary>
     private async Task IdleAsync(CancellationToken ct)
     {
+        // Not idle while backstop jobs are still due: wait for them first, and say what they cost.
+        var monitoring = portal.Get<JobStorage>().GetMonitoringApi();
+        long Pending() => monitoring.ScheduledCount() + monitoring.EnqueuedCount("default") + monitoring.ProcessingCount();
+        var succeededBefore = monitoring.SucceededListCount();
+        var drain = Stopwatch.StartNew();
+        var cpu0 = Machine.CpuReading.Take();
+        while (Pending() > 0 && drain.Elapsed < TimeSpan.FromSeconds(120))
+            await Task.Delay(250, ct);
+        var drained = Machine.CpuReading.Take().Since(cpu0);
+        (Result.BackstopDrainSeconds, Result.BackstopDrainCpuPercentOfOneCore, Result.BackstopJobsSucceeded) =
+            (drained.Seconds, 100 * drained.Bench, monitoring.SucceededListCount() - succeededBefore);
+        await log.WriteLineAsync(Fmt.Inv($"  backstop jobs: {Result.BackstopJobsSucceeded} ran in {drained.Seconds:F0} s at {Result.BackstopDrainCpuPercentOfOneCore:F1} % of one core"));
         await Task.Delay(2000, ct);
         var before = Machine.CpuReading.Take();
         await Task.Delay(10_000, ct);

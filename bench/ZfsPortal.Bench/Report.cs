@@ -99,7 +99,9 @@ internal static class Report
             foreach (var s in new[] { probes.HangfireEnqueue, probes.HangfireLatency, probes.PortalDbWrite, probes.PortalDbRead, probes.LockWaitDefault, probes.LockWaitBusyTimeout })
                 L($"| {s.Name} | {Fmt.Ms(s.Median)} | {Fmt.Ms(s.P95)} | {s.N} |");
             L($"");
-            L($"Idle portal (nothing queued, no page open): {Fmt.F(probes.IdleCpuPercentOfOneCore)} % of one core over {Fmt.F(probes.IdleSeconds, "F0")} s (bench process, which hosts it).");
+            L($"Hangfire backstop jobs of the operations above, before the idle figure: {probes.BackstopJobsSucceeded} ran (each finding its operation done) within {Fmt.F(probes.BackstopDrainSeconds, "F0")} s, the portal's process at {Fmt.F(probes.BackstopDrainCpuPercentOfOneCore)} % of one core meanwhile.");
+            L($"");
+            L($"Idle portal (nothing queued, no backstop due, no page open): {Fmt.F(probes.IdleCpuPercentOfOneCore)} % of one core over {Fmt.F(probes.IdleSeconds, "F0")} s (bench process, which hosts it).");
             L($"");
         }
 
