@@ -73,6 +73,8 @@ public static class PortalServices
             // Started before the recovery (hosted services start in order), which offers it the stranded operations.
             services.AddSingleton<OperationDispatcher>();
             services.AddHostedService(sp => sp.GetRequiredService<OperationDispatcher>());
+            services.AddSingleton<HangfireBackstops>();
+            services.AddHostedService(sp => sp.GetRequiredService<HangfireBackstops>());
             services.AddHostedService<OperationRecoveryAtStart>();
             services.AddHostedService<BackendHealthMonitor>();
         }

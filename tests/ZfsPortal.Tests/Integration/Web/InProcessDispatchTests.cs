@@ -36,8 +36,11 @@ public sealed class InProcessDispatchTests(StorageHostFixture host) : IAsyncLife
 
         Assert.Equal(ShareStatus.Available, share.Status);
         Assert.NotNull(await host.ZfsGetAsync(share.Dataset!, "refquota"));
-        // The durable backstop is there all the same, waiting to find the operation done.
-        Assert.Equal(1, services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledCount());
+        // The durable backstop is there all the same (written a moment after the request), waiting to find the operation done.
+        var monitoring = services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        for (var tries = 0; monitoring.ScheduledCount() == 0 && tries < 100; tries++)
+            await Task.Delay(50);
+        Assert.Equal(1, monitoring.ScheduledCount());
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

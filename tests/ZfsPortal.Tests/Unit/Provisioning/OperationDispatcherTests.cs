@@ -120,6 +120,46 @@ public sealed class OperationDispatcherTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Backstops_are_written_a_moment_after_the_offer_each_once_as_jobs_due_later()
+    {
+        var hangfire = new RecordingJobClient();
+        var backstops = new HangfireBackstops(hangfire, Options.Create(new PortalOptions { HangfireBackstopSeconds = 30 }),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<HangfireBackstops>.Instance);
+        await backstops.StartAsync(CancellationToken.None);
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+
+        foreach (var id in ids)
+            backstops.Add(id);
+        Assert.Empty(hangfire.Created); // not on the caller's time
+
+        await EventuallyAsync(() => hangfire.Created.Count == ids.Length);
+        Assert.Equal(ids, hangfire.Created.Select(c => (Guid)c.Job.Args[0]!));
+        Assert.All(hangfire.Created, c =>
+        {
+            var due = (ScheduledState)c.State;
+            Assert.InRange((due.EnqueueAt - due.ScheduledAt).TotalSeconds, 29, 31);
+        });
+        await backstops.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Backstops_still_pending_when_the_portal_stops_are_written_before_it_goes()
+    {
+        var hangfire = new RecordingJobClient();
+        var backstops = new HangfireBackstops(hangfire, Options.Create(new PortalOptions()),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<HangfireBackstops>.Instance);
+        await backstops.StartAsync(CancellationToken.None);
+        var id = Guid.NewGuid();
+
+        backstops.Add(id);
+        await backstops.StopAsync(CancellationToken.None);
+        backstops.Add(Guid.NewGuid()); // after the stop: written at once
+
+        Assert.Equal(2, hangfire.Created.Count);
+        Assert.Equal(id, (Guid)hangfire.Created.First().Job.Args[0]!);
+    }
+
+    [Fact]
     public async Task A_turn_wait_is_offered_again_in_process_without_another_hangfire_job()
     {
         var dispatcher = await StartAsync(workers: 1, new FakeHandler(open: true));
