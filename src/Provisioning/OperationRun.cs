@@ -100,12 +100,13 @@ public sealed class OperationRun(
             for (var wait = ShowProgressAfter; ; wait = HeartbeatEvery)
             {
                 await Task.Delay(wait, time, stop);
-                await using var db = await dbFactory.CreateDbContextAsync(stop);
+                // Only the wait is cancelled when the step ends: a write under way holds records taken off the queue.
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
                 var now = time.GetUtcNow().UtcDateTime;
-                var op = await db.Operations.SingleAsync(o => o.Id == OperationId, stop);
+                var op = await db.Operations.SingleAsync(o => o.Id == OperationId, CancellationToken.None);
                 op.HeartbeatAt = now;
                 var shown = AddPendingRecords(db);
-                await db.SaveChangesWithoutSyncAsync(stop);
+                await db.SaveChangesWithoutSyncAsync(CancellationToken.None);
                 if (shown)
                     events.Publish(new ShareChanged(ShareId, ProjectId));
             }

@@ -162,6 +162,30 @@ public sealed class CreateShareJobTests : IDisposable
     }
 
     [Fact]
+    public async Task While_a_slow_step_runs_the_steps_before_it_are_already_shown()
+    {
+        var shareId = await RequestAsync();
+        _world.Fake.Latency = OperationRun.ShowProgressAfter * 3;
+        var operationId = Assert.Single(_world.Scheduler.Drain());
+
+        var job = _world.Job.RunAsync(operationId, CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        List<OperationStep> steps;
+        while ((steps = _world.OperationsOf(shareId).Single().Steps).All(s => !s.Name.StartsWith("Create dataset", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the create step was never shown while the job ran");
+            await Task.Delay(20);
+        }
+        var shownWhileRunning = _world.Share(shareId).Status;
+        await job;
+
+        // Shown while the mount point was still being read: the share was not available yet.
+        Assert.Equal(ShareStatus.Creating, shownWhileRunning);
+        Assert.Equal(ShareStatus.Available, _world.Share(shareId).Status);
+        Assert.Equal(3, _world.OperationsOf(shareId).Single().Steps.Count);
+    }
+
+    [Fact]
     public async Task Open_pages_are_told_when_the_share_is_placed_and_when_it_is_available()
     {
         var shareId = await RequestAsync();
