@@ -12,10 +12,11 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDisposab
     private readonly string _dir = Directory.CreateTempSubdirectory("zfsportal-test-").FullName;
     private readonly DbContextOptions<PortalDbContext> _options;
 
-    public TestDatabase()
+    /// <param name="pooled">Pool connections as the portal does (a test of per-connection state wants it).</param>
+    public TestDatabase(bool pooled = false)
     {
         _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_dir, "portal.db")};Default Timeout=30;Pooling=False")
+            .UseSqlite($"Data Source={Path.Combine(_dir, "portal.db")};Default Timeout=30;Pooling={pooled}")
             .Options;
         using var db = CreateDbContext();
         db.Database.Migrate();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
+using ZfsPortal.Tests.Support;
 
 namespace ZfsPortal.Tests.Unit.Data;
 
@@ -12,25 +13,14 @@ namespace ZfsPortal.Tests.Unit.Data;
 /// </summary>
 public sealed class UnsyncedWritesTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("zfsportal-unsynced-").FullName;
-    private readonly DbContextOptions<PortalDbContext> _options;
-
-    public UnsyncedWritesTests()
-    {
-        // Pooled, as in the portal: the pragma would otherwise stay on the connection the next context gets.
-        _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_dir, "portal.db")}")
-            .Options;
-        using var db = new PortalDbContext(_options);
-        db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
-    }
+    // Pooled, as in the portal: the pragma would otherwise stay on the connection the next context gets.
+    private readonly TestDatabase _db = new(pooled: true);
 
     [Fact]
     public async Task An_unsynced_write_is_committed_and_the_next_write_is_synced_again()
     {
         long during;
-        await using (var db = new PortalDbContext(_options))
+        await using (var db = _db.CreateDbContext())
         {
             AuditLog.Add(db, DateTime.UtcNow, new CurrentUser("u1", "someone@example.test", false), "test.write", "unsynced");
             during = await db.WithoutSyncAsync(async () =>
@@ -41,7 +31,7 @@ public sealed class UnsyncedWritesTests : IDisposable
             }, CancellationToken.None);
         }
 
-        await using var next = new PortalDbContext(_options);
+        await using var next = _db.CreateDbContext();
         await next.Database.OpenConnectionAsync();
         Assert.Equal(1, during); // NORMAL
         Assert.Equal(2, await SynchronousAsync(next.Database.GetDbConnection())); // FULL
@@ -51,13 +41,13 @@ public sealed class UnsyncedWritesTests : IDisposable
     [Fact]
     public async Task A_failed_unsynced_write_still_hands_the_connection_back_with_full_sync()
     {
-        await using (var db = new PortalDbContext(_options))
+        await using (var db = _db.CreateDbContext())
         {
             await Assert.ThrowsAsync<InvalidOperationException>(() =>
                 db.WithoutSyncAsync<int>(() => throw new InvalidOperationException("boom"), CancellationToken.None));
         }
 
-        await using var next = new PortalDbContext(_options);
+        await using var next = _db.CreateDbContext();
         await next.Database.OpenConnectionAsync();
         Assert.Equal(2, await SynchronousAsync(next.Database.GetDbConnection()));
     }
@@ -72,7 +62,6 @@ public sealed class UnsyncedWritesTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
+        _db.Dispose();
     }
 }
