@@ -55,22 +55,7 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
             note.Detail = share.IsCloneOfSource ? $"zfs clone of {source.ZfsName}" : $"zfs send {source.ZfsName} | zfs receive {dataset}";
         }, ct);
 
-        var mountpoint = await run.StepAsync("Read the mount point", async note =>
-        {
-            var props = await host.GetDatasetPropertiesAsync(dataset, ["mountpoint"], ct)
-                        ?? throw new InvalidOperationException($"Dataset {dataset} disappeared right after it was made.");
-            note.Detail = props["mountpoint"];
-            return props["mountpoint"];
-        }, ct);
-
-        await run.FinishAsync(true, null, s =>
-        {
-            s.Status = ShareStatus.Available;
-            s.StatusMessage = null;
-            s.Mountpoint = mountpoint;
-            s.ExportLocation = ExportLocations.Nfs(hostBackend.ShareExportIp, mountpoint);
-            s.ServiceExportLocation = string.IsNullOrEmpty(hostBackend.ServiceIp) ? null : ExportLocations.Nfs(hostBackend.ServiceIp, mountpoint);
-        }, ct);
+        await NewShareFinish.MakeAvailableAsync(run, host, hostBackend, dataset, ct);
     }
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)

@@ -44,22 +44,7 @@ public sealed class CreateShareHandler(Placement placement, BackendCatalog backe
             }
         }, ct);
 
-        var mountpoint = await run.StepAsync("Read the mount point", async note =>
-        {
-            var props = await host.GetDatasetPropertiesAsync(datasetName, ["mountpoint"], ct)
-                        ?? throw new InvalidOperationException($"Dataset {datasetName} disappeared right after it was created.");
-            note.Detail = props["mountpoint"];
-            return props["mountpoint"];
-        }, ct);
-
-        await run.FinishAsync(succeeded: true, message: null, s =>
-        {
-            s.Status = ShareStatus.Available;
-            s.StatusMessage = null;
-            s.Mountpoint = mountpoint;
-            s.ExportLocation = ExportLocations.Nfs(backend.ShareExportIp, mountpoint);
-            s.ServiceExportLocation = string.IsNullOrEmpty(backend.ServiceIp) ? null : ExportLocations.Nfs(backend.ServiceIp, mountpoint);
-        }, ct);
+        await NewShareFinish.MakeAvailableAsync(run, host, backend, datasetName, ct);
     }
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
