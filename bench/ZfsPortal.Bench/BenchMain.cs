@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using ZfsPortal.Hosting;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
+using ZfsPortal.Testing;
 
 namespace ZfsPortal.Bench;
 
@@ -40,7 +41,7 @@ internal static class BenchMain
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         var ct = cts.Token;
 
-        var backend = BackendJson.Load();
+        var backend = LocalBackend.Read(LocalBackend.DefaultPath());
         if (options.CleanupRun is { } leftover)
         {
             using var cleanupPool = new SshConnectionPool();

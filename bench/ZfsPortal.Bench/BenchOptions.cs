@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Bench;
@@ -115,53 +114,6 @@ internal sealed class BenchOptions
             if (File.Exists(Path.Combine(dir.FullName, "ZfsPortal.sln")))
                 return dir.FullName;
         return Directory.GetCurrentDirectory();
-    }
-}
-
-/// <summary>The local storage host's settings, written by <c>scripts/storage-host.sh up</c>.</summary>
-internal static class BackendJson
-{
-    private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
-
-    public static string PathOf() => Path.Combine(
-        Environment.GetEnvironmentVariable("ZFSPORTAL_HOST_DIR") is { Length: > 0 } dir ? dir : "/var/lib/zfsportal-host", "backend.json");
-
-    public static BackendOptions Load()
-    {
-        var path = PathOf();
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"{path} does not exist: run `bash scripts/storage-host.sh up` first.");
-        var backend = JsonSerializer.Deserialize<BackendOptions>(File.ReadAllText(path), CaseInsensitive)
-                      ?? throw new InvalidOperationException($"{path} is empty.");
-        if (backend.Pools.Count == 0)
-            throw new InvalidOperationException($"{path} lists no pool.");
-        return backend;
-    }
-
-    /// <summary>The backend as <c>Storage:Backends:0:*</c> settings, with this run's own dataset prefix.</summary>
-    public static IEnumerable<(string Key, string Value)> Settings(BackendOptions b, string datasetPrefix)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        yield return ("Name", b.Name);
-        yield return ("Host", b.Host);
-        yield return ("Port", b.Port.ToString(inv));
-        yield return ("User", b.User);
-        yield return ("PrivateKeyPath", b.PrivateKeyPath);
-        yield return ("HostKeySha256", b.HostKeySha256);
-        yield return ("ShareExportIp", b.ShareExportIp);
-        yield return ("ServiceIp", b.ServiceIp);
-        yield return ("DatasetPrefix", datasetPrefix);
-        yield return ("SnapshotPrefix", b.SnapshotPrefix);
-        yield return ("NfsHelper", b.NfsHelper);
-        yield return ("ZfsDialect", b.ZfsDialect);
-        yield return ("SudoPath", b.SudoPath);
-        yield return ("ZfsPath", b.ZfsPath);
-        yield return ("ZpoolPath", b.ZpoolPath);
-        yield return ("ExportfsPath", b.ExportfsPath);
-        for (var i = 0; i < b.Pools.Count; i++)
-            yield return ($"Pools:{i}", b.Pools[i]);
-        foreach (var (k, v) in b.DatasetCreationOptions)
-            yield return ($"DatasetCreationOptions:{k}", v);
     }
 }
 

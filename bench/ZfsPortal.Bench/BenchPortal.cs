@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -10,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Storage;
+using ZfsPortal.Testing;
 
 namespace ZfsPortal.Bench;
 
@@ -18,7 +18,7 @@ namespace ZfsPortal.Bench;
 /// seed with known passwords, the local storage host as its backend (with this run's dataset prefix), Hangfire with
 /// the app's own defaults unless overridden.
 /// </summary>
-internal sealed partial class BenchPortal : WebApplicationFactory<Program>
+internal sealed class BenchPortal : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@zfsportal.local", TenantEmail = "tenant@zfsportal.local";
     public const string Password = "Bench-passw0rd!";
@@ -54,8 +54,8 @@ internal sealed partial class BenchPortal : WebApplicationFactory<Program>
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         _settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
-        foreach (var (key, value) in BackendJson.Settings(backend, run.PortalPrefix))
-            _settings[$"Storage:Backends:0:{key}"] = value;
+        foreach (var (key, value) in LocalBackend.Settings(backend, run.PortalPrefix))
+            _settings[key] = value;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -101,17 +101,14 @@ internal sealed partial class BenchPortal : WebApplicationFactory<Program>
         var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
 #pragma warning restore CA2000
         var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var form = await client.GetStringAsync(new Uri("/account/login", UriKind.Relative));
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        using var body = new FormUrlEncodedContent(new Dictionary<string, string>
+        try
         {
-            ["email"] = email, ["password"] = Password, ["returnUrl"] = "/shares", ["__RequestVerificationToken"] = token,
-        });
-        using var response = await client.PostAsync(new Uri("/account/login", UriKind.Relative), body);
-        if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/shares")
+            await PortalSignIn.SignInAsync(client, email, Password);
+        }
+        catch
         {
             client.Dispose();
-            throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode} {response.Headers.Location}");
+            throw;
         }
         return client;
     }
@@ -124,9 +121,6 @@ internal sealed partial class BenchPortal : WebApplicationFactory<Program>
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     private sealed class QuietLifetime : IHostLifetime
     {

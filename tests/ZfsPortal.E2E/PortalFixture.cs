@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -10,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ZfsPortal.Data;
+using ZfsPortal.Testing;
 
 namespace ZfsPortal.E2E;
 
@@ -29,8 +29,7 @@ public sealed class PortalGroup : ICollectionFixture<PortalFixture>
 public sealed class PortalFixture : IAsyncLifetime
 {
     /// <summary>Where scripts/storage-host.sh writes backend.json; it honours ZFSPORTAL_HOST_DIR, and so do the tests.</summary>
-    public static string BackendJsonPath { get; } = Path.Combine(
-        Environment.GetEnvironmentVariable("ZFSPORTAL_HOST_DIR") is { Length: > 0 } dir ? dir : "/var/lib/zfsportal-host", "backend.json");
+    public static string BackendJsonPath { get; } = LocalBackend.DefaultPath();
     public const string ChromiumPath = "/usr/bin/chromium";
 
     public const string TenantEmail = "tenant@zfsportal.local";
@@ -254,46 +253,9 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>backend.json (written by scripts/storage-host.sh up) flattened into Storage:Backends:0:* settings.</summary>
     private Dictionary<string, string?> LoadBackendSettings()
     {
-        if (!File.Exists(BackendJsonPath))
-            throw new InvalidOperationException(
-                $"The local ZFS storage host is not set up: {BackendJsonPath} does not exist. " +
-                "Run `bash scripts/storage-host.sh up` (as root) first; it writes that file.");
-
-        using var doc = JsonDocument.Parse(File.ReadAllText(BackendJsonPath));
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            throw new InvalidOperationException($"{BackendJsonPath} is not a JSON object; re-run `bash scripts/storage-host.sh up`.");
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        Flatten(doc.RootElement, "Storage:Backends:0", settings);
-
-        Pool = settings.GetValueOrDefault("Storage:Backends:0:Pools:0")
-               ?? throw new InvalidOperationException($"{BackendJsonPath} lists no pool (Pools); re-run `bash scripts/storage-host.sh up`.");
-        DatasetPrefix = settings.GetValueOrDefault("Storage:Backends:0:DatasetPrefix") ?? "zfsportal_share_";
-        ShareExportIp = settings.GetValueOrDefault("Storage:Backends:0:ShareExportIp") ?? "";
-        return settings;
-    }
-
-    private static void Flatten(JsonElement element, string key, Dictionary<string, string?> into)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var p in element.EnumerateObject())
-                    Flatten(p.Value, $"{key}:{p.Name}", into);
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                    Flatten(item, $"{key}:{i++}", into);
-                break;
-            case JsonValueKind.String:
-                into[key] = element.GetString();
-                break;
-            case JsonValueKind.Null:
-                break;
-            default:
-                into[key] = element.GetRawText(); // numbers and booleans as written
-                break;
-        }
+        var backend = LocalBackend.Read(BackendJsonPath);
+        (Pool, DatasetPrefix, ShareExportIp) = (backend.Pools[0], backend.DatasetPrefix, backend.ShareExportIp);
+        return LocalBackend.Settings(backend).ToDictionary(s => s.Key, s => (string?)s.Value, StringComparer.OrdinalIgnoreCase);
     }
 
     private async Task CheckPoolIsUpAsync()

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using ZfsPortal.Storage;
+using ZfsPortal.Testing;
 
 namespace ZfsPortal.Tests.Integration;
 
@@ -32,14 +32,13 @@ public sealed class SecondStorageHostFixture : IAsyncLifetime
     /// <summary>Where a test parks the drop-in: sudo ignores names holding a '.', and the script's `down` removes this name.</summary>
     public const string SudoersAside = "/etc/sudoers.d/.zfsportal-host-" + User + ".aside";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
     private string _backendJson = "";
     private MainHostState? _mainBefore;
 
     public string Script { get; } = FindScript();
 
     /// <summary>A fresh copy of the second host's settings each time, so a test may change it.</summary>
-    public BackendOptions Backend => JsonSerializer.Deserialize<BackendOptions>(_backendJson, Json)
+    public BackendOptions Backend => LocalBackend.Parse(_backendJson)
                                      ?? throw new InvalidOperationException("The second host's backend file is empty.");
 
     public async Task InitializeAsync()
@@ -280,7 +279,7 @@ public sealed class SecondStorageHostFixture : IAsyncLifetime
                 throw new InvalidOperationException($"The main storage host is not up ({file} is missing): run `bash scripts/storage-host.sh up`.");
             }
 
-            var backend = JsonSerializer.Deserialize<BackendOptions>(await File.ReadAllTextAsync(file), Json)!;
+            var backend = LocalBackend.Parse(await File.ReadAllTextAsync(file))!;
             var dir = Path.GetDirectoryName(file)!;
             var sshdPid = File.Exists(Path.Combine(dir, "sshd.pid")) ? (await File.ReadAllTextAsync(Path.Combine(dir, "sshd.pid"))).Trim() : "none";
             var health = await StorageHostFixture.RunLocalAsync("/usr/sbin/zpool", "list", "-H", "-o", "health", backend.Pools[0]);

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using ZfsPortal.Storage;
+using ZfsPortal.Testing;
 
 namespace ZfsPortal.Tests.Integration;
 
@@ -20,7 +20,6 @@ public sealed class StorageHostFixture : IAsyncLifetime
     public const string DefaultBackendFile = "/var/lib/zfsportal-host/backend.json";
     public const string TestDatasetPrefix = "zfsportal_test_";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
     private readonly string _backendJson;
     private readonly ConcurrentStack<string> _created = new();
 
@@ -52,7 +51,7 @@ public sealed class StorageHostFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh copy of the host's settings each time, so a test may change it (e.g. the pin).</summary>
-    public BackendOptions Backend => JsonSerializer.Deserialize<BackendOptions>(_backendJson, Json)
+    public BackendOptions Backend => LocalBackend.Parse(_backendJson)
                                      ?? throw new InvalidOperationException("The backend file is empty.");
 
     public string Pool { get; }
