@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# storage-host/user-sudoers.sh — sourced by scripts/storage-host.sh: the key pairs, the SSH user, its sudoers drop-in.
+#   ensure_keypair                    an ed25519 key pair, private part root-only (client key and sshd host key)
+#   user_home, ensure_user            the unprivileged user $SSH_USER (marked by $USER_MARK), client key authorized
+#   sudoers_content, ensure_sudoers   $SUDOERS_FILE: exactly zfs, zpool and exportfs as root, checked by visudo
+
+# --- 4. user and keys -------------------------------------------------------------------------
+
+# ensure_keypair FILE COMMENT: an ed25519 key pair, private part root-only.
+ensure_keypair() {
+  local f=$1 comment=$2
+  if [[ ! -s $f ]] || ! ssh-keygen -y -f "$f" >/dev/null 2>&1; then
+    rm -f "$f" "$f.pub"
+    ssh-keygen -q -t ed25519 -N '' -C "$comment" -f "$f" </dev/null >/dev/null
+    changed "keys: generated $f"
+  fi
+  [[ $(stat -c '%a %U:%G' "$f") == "600 root:root" ]] || { chown root:root "$f"; chmod 0600 "$f"; changed "keys: fixed mode of $f"; }
+  local pub
+  pub="$(ssh-keygen -y -f "$f" | cut -d' ' -f1,2) $comment"
+  write_file "$f.pub" 644 root:root <<<"$pub"
+  (( WROTE )) && changed "keys: wrote $f.pub"
+  return 0
+}
+
+user_home() { getent passwd "$SSH_USER" | cut -d: -f6; }
+
+ensure_user() {
+  local entry
+  if entry=$(getent passwd "$SSH_USER"); then
+    [[ $(cut -d: -f5 <<<"$entry") == "$USER_MARK" ]] ||
+      die "user $SSH_USER exists but was not created by storage-host.sh (GECOS is not '$USER_MARK'); set ZFSPORTAL_SSH_USER to another name"
+  else
+    useradd --create-home --shell /bin/bash --user-group --comment "$USER_MARK" "$SSH_USER"
+    changed "user: created $SSH_USER"
+  fi
+  # useradd leaves the password locked ('!'); with UsePAM no, sshd then refuses even key logins.
+  if [[ $(getent shadow "$SSH_USER" | cut -d: -f2) != '*' ]]; then
+    usermod -p '*' "$SSH_USER"
+    changed "user: $SSH_USER set to no-password ('*', not locked)"
+  fi
+  local home group
+  home=$(user_home)
+  group=$(id -gn "$SSH_USER")
+  [[ -n $home && $home == /* ]] || die "user $SSH_USER has no home directory"
+  if [[ ! -d $home ]]; then
+    install -d -m 0755 -o "$SSH_USER" -g "$group" "$home"
+    changed "user: created home $home"
+  fi
+  if [[ ! -d $home/.ssh ]] || [[ $(stat -c '%a %U' "$home/.ssh") != "700 $SSH_USER" ]]; then
+    install -d -m 0700 -o "$SSH_USER" -g "$group" "$home/.ssh"
+    changed "user: $home/.ssh"
+  fi
+  # `restrict`: no pty, no forwarding, no ~/.ssh/rc: the key can only run commands.
+  write_file "$home/.ssh/authorized_keys" 600 "$SSH_USER:$group" <<<"restrict $(cat "$CLIENT_KEY.pub")"
+  (( WROTE )) && changed "user: installed $home/.ssh/authorized_keys"
+  return 0
+}
+
+# --- 5. sudoers -------------------------------------------------------------------------------
+
+sudoers_content() {
+  cat <<EOF
+# Written by scripts/storage-host.sh (ZfsPortal): the portal's SSH user may run exactly these as root.
+Defaults:$SSH_USER !requiretty
+$SSH_USER ALL=(root) NOPASSWD: $ZFS, $ZPOOL, $EXPORTFS
+EOF
+}
+
+ensure_sudoers() {
+  [[ -d /etc/sudoers.d ]] || die "/etc/sudoers.d is missing (is sudo installed?)"
+  grep -Eq '^[@#]includedir[[:space:]]+/etc/sudoers\.d' /etc/sudoers ||
+    die "/etc/sudoers does not include /etc/sudoers.d"
+  local out
+  if [[ -f $SUDOERS_FILE && ! -L $SUDOERS_FILE && $(cat "$SUDOERS_FILE") == "$(sudoers_content)" &&
+        $(stat -c '%a %U:%G' "$SUDOERS_FILE") == "440 root:root" ]]; then
+    out=$(visudo -cf "$SUDOERS_FILE" 2>&1) || die "visudo rejects $SUDOERS_FILE: $out"
+    log "sudoers: $SUDOERS_FILE up to date"
+    return 0
+  fi
+  # A name containing '.' is ignored by sudo, so the candidate is inert until it is renamed.
+  local tmp
+  tmp=$(mktemp "/etc/sudoers.d/.${SUDOERS_FILE##*/}.XXXXXX")
+  CLEANUP+=("rm -f '$tmp'")
+  sudoers_content >"$tmp"
+  chmod 0440 "$tmp"
+  chown root:root "$tmp"
+  out=$(visudo -cf "$tmp" 2>&1) || die "visudo rejects the sudoers drop-in: $out"
+  mv -f "$tmp" "$SUDOERS_FILE"
+  changed "sudoers: installed $SUDOERS_FILE"
+}
