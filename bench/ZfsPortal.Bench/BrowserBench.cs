@@ -1,3 +1,5 @@
+using ZfsPortal.Features.Shares.Create;
+using ZfsPortal.Features.Shares.Resize;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;

@@ -1,3 +1,5 @@
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Shares.Create;
 using System.Diagnostics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

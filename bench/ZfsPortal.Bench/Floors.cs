@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares;
 using System.Diagnostics;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;

@@ -1,3 +1,6 @@
+using ZfsPortal.Features.Shares.Create;
+using ZfsPortal.Features.Shares.Delete;
+using ZfsPortal.Features.Shares.Resize;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;

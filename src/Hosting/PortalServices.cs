@@ -79,43 +79,7 @@ public static class PortalServices
             services.AddHostedService<BackendHealthMonitor>();
         }
 
-        services.AddSingleton<ShareEvents>();
-        services.AddSingleton<IOperationScheduler, OperationScheduler>();
-        services.AddSingleton<OperationSlots>();
-        services.AddSingleton<BackendCatalog>();
-        services.AddSingleton<Placement>();
-        services.AddTransient<OperationJob>();
-        services.AddSingleton<OperationRecovery>();
-        services.AddSingleton<ShareHosts>();
-        services.AddSingleton<IOperationHandler, CreateShareHandler>();
-        services.AddSingleton<IOperationHandler, CreateShareFromSnapshotHandler>();
-        services.AddSingleton<IOperationHandler, DeleteShareHandler>();
-        services.AddSingleton<IOperationHandler, ExtendShareHandler>();
-        services.AddSingleton<IOperationHandler, ShrinkShareHandler>();
-        services.AddSingleton<IOperationHandler, CreateSnapshotHandler>();
-        services.AddSingleton<IOperationHandler, DeleteSnapshotHandler>();
-        services.AddSingleton<IOperationHandler, SyncAccessRulesHandler>();
-
-        services.AddScoped<DemoSeed>();
-        services.AddSingleton<BackendSeed>();
-        services.AddSingleton<ShareActions>();
-        services.AddSingleton<CreateShareService>();
-        services.AddSingleton<DeleteShareService>();
-        services.AddSingleton<ResizeShareService>();
-        services.AddSingleton<SnapshotService>();
-        services.AddSingleton<AccessService>();
-        services.AddSingleton<ApprovalService>();
-        services.AddSingleton<UserManagerFactory>();
-        services.AddSingleton<ProjectAdminService>();
-        services.AddSingleton<ProjectQueries>();
-        services.AddSingleton<ShareTypeAdminService>();
-        services.AddSingleton<AuditQueries>();
-        services.AddSingleton<OperationQueries>();
-        services.AddSingleton<BackendHealthChecker>();
-        services.AddSingleton<BackendAdminService>();
-        services.AddSingleton<ShareQueries>();
-        services.AddSingleton<ShareTypeQueries>();
-        services.AddScoped<ProjectSelection>();
+        services.AddPortalCore();
 
         // Bottom right: at the top right, snackbars cover the share page's Extend/Shrink/Delete buttons.
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);

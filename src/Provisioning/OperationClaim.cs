@@ -12,7 +12,9 @@ public static class OperationClaim
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(3);
 
-    public static async Task<bool> TryClaimAsync(PortalDbContext db, Guid operationId, DateTime now, CancellationToken ct)
+    /// <param name="turnTaking">Kinds whose runs of one share take turns (<see cref="IOperationHandler.TakesTurnsPerShare"/>).</param>
+    public static async Task<bool> TryClaimAsync(
+        PortalDbContext db, Guid operationId, DateTime now, IReadOnlyCollection<OperationKind> turnTaking, CancellationToken ct)
     {
         var staleBefore = now - StaleAfter;
         // Unsynced: a claim lost in a power cut leaves the operation queued, and it runs again (ADR 11).
@@ -20,10 +22,9 @@ public static class OperationClaim
             .Where(o => o.Id == operationId
                         && (o.State == OperationState.Queued
                             || (o.State == OperationState.Running && o.HeartbeatAt < staleBefore))
-                        // Access syncs of one share take turns: each applies the whole rule set.
-                        && !(o.Kind == OperationKind.SyncAccessRules
+                        && !(turnTaking.Contains(o.Kind)
                              && db.Operations.Any(other => other.Id != o.Id && other.ShareId == o.ShareId
-                                                           && other.Kind == OperationKind.SyncAccessRules
+                                                           && other.Kind == o.Kind
                                                            && other.State == OperationState.Running
                                                            && other.HeartbeatAt >= staleBefore)))
             .ExecuteUpdateAsync(u => u

@@ -21,6 +21,9 @@ public sealed class OperationJob(
 {
     public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(500);
 
+    private readonly Dictionary<OperationKind, IOperationHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+    private readonly OperationKind[] _turnTaking = handlers.Where(h => h.TakesTurnsPerShare).Select(h => h.Kind).ToArray();
+
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Operation {0}")]
     public async Task RunAsync(Guid operationId, CancellationToken ct)
@@ -44,7 +47,7 @@ public sealed class OperationJob(
         Operation? operation;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (!await OperationClaim.TryClaimAsync(db, operationId, time.GetUtcNow().UtcDateTime, ct))
+            if (!await OperationClaim.TryClaimAsync(db, operationId, time.GetUtcNow().UtcDateTime, _turnTaking, ct))
             {
                 if (await OperationClaim.IsStillQueuedAsync(db, operationId, ct))
                 {
@@ -58,7 +61,7 @@ public sealed class OperationJob(
             operation = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == operationId, ct);
         }
 
-        var handler = handlers.Single(h => h.Kind == operation.Kind);
+        var handler = _handlers[operation.Kind];
         var run = new OperationRun(operation, dbFactory, events, time);
         try
         {

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -12,7 +13,7 @@ namespace ZfsPortal.Features.Access;
 /// Allow and deny NFS access. A rule change is recorded at once (queued_to_apply / queued_to_deny) and one
 /// sync operation per share brings the host in line with the whole rule set.
 /// </summary>
-public sealed class AccessService(ShareActions actions)
+public sealed class AccessService(OperationIntake intake)
 {
     public const string TargetField = "Target", LevelField = "Level";
     private static readonly ShareStatus[] Changeable = [ShareStatus.Available];
@@ -30,7 +31,7 @@ public sealed class AccessService(ShareActions actions)
             return new CommandResult(null, errors);
         }
 
-        return await actions.RunAsync(async (db, work) =>
+        return await intake.RunAsync(async (db, work) =>
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "changing access", Changeable, ct);
             if (share is null)
@@ -54,7 +55,7 @@ public sealed class AccessService(ShareActions actions)
     }
 
     public Task<CommandResult> DenyAsync(CurrentUser user, Guid ruleId, CancellationToken ct = default) =>
-        actions.RunAsync(async (db, work) =>
+        intake.RunAsync(async (db, work) =>
         {
             var rule = await db.AccessRules
                 .Where(r => db.Shares.Visible(db, user).Any(s => s.Id == r.ShareId))
@@ -84,7 +85,7 @@ public sealed class AccessService(ShareActions actions)
         if (waiting)
             work.Touched(share);
         else
-            work.Queue(db, OperationKind.SyncAccessRules, share, user, SyncAccessRulesHandler.PlannedSteps);
+            work.Queue(db, OperationKind.SyncAccessRules, share, user.UserId, SyncAccessRulesHandler.PlannedSteps);
     }
 
     public static AccessLevel? ParseLevel(string? text, out string? error)

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -16,7 +17,7 @@ public sealed record PendingRequest(Guid ShareId, string ShareName, Guid Project
 /// Approve starts the job the request was waiting for; reject needs a reason, ends in <c>rejected</c> and
 /// releases the reservation. Only admins may do either.
 /// </summary>
-public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, ShareActions actions)
+public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory, OperationIntake intake)
 {
     public const string ReasonField = "Reason";
     private const string NotAdmin = "Only admins may approve or reject requests.";
@@ -53,7 +54,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     public Task<CommandResult> ApproveAsync(CurrentUser admin, Guid shareId, CancellationToken ct = default) =>
-        actions.RunAsync(async (db, work) =>
+        intake.RunAsync(async (db, work) =>
         {
             if (!admin.IsAdmin)
                 return CommandResult.Refused(NotAdmin);
@@ -64,7 +65,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             share.Status = fromSnapshot ? ShareStatus.CreatingFromSnapshot : ShareStatus.Creating;
             share.StatusMessage = null;
             share.UpdatedAt = work.Now;
-            work.Queue(db, fromSnapshot ? OperationKind.CreateShareFromSnapshot : OperationKind.CreateShare, share, admin,
+            work.Queue(db, fromSnapshot ? OperationKind.CreateShareFromSnapshot : OperationKind.CreateShare, share, admin.UserId,
                 fromSnapshot ? CreateShareFromSnapshotHandler.PlannedSteps : CreateShareHandler.PlannedSteps, share.SourceSnapshotId);
             work.Audit(db, admin, "approval.approve", $"share {share.Name} in {share.Project!.Name}", share.ProjectId, $"{share.SizeGiB} GiB");
             return CommandResult.Done(share.Id);
@@ -77,7 +78,7 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
             return CommandResult.Refused(ReasonField, "Give a reason; the requester reads it.");
         if (why.Length > 500)
             return CommandResult.Refused(ReasonField, "Keep the reason under 500 characters.");
-        return await actions.RunAsync(async (db, work) =>
+        return await intake.RunAsync(async (db, work) =>
         {
             if (!admin.IsAdmin)
                 return CommandResult.Refused(NotAdmin);

@@ -1,5 +1,6 @@
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Features.Common;
 
@@ -12,4 +13,11 @@ public static class AuditLog
             At = at, UserId = user.UserId, UserName = user.Name, ByAdmin = user.IsAdmin, Action = action, Target = target,
             ProjectId = projectId, Detail = detail,
         });
+}
+
+public static class QueuedWorkAudit
+{
+    /// <summary>Records who asked for what, in the same transaction as the change itself.</summary>
+    public static void Audit(this QueuedWork work, PortalDbContext db, CurrentUser user, string action, string target, Guid? projectId = null, string? detail = null) =>
+        AuditLog.Add(db, work.Now, user, action, target, projectId, detail);
 }

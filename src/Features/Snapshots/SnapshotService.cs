@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -9,7 +10,7 @@ using ZfsPortal.Provisioning;
 namespace ZfsPortal.Features.Snapshots;
 
 /// <summary>Create (within the snapshot quotas) and delete snapshots of a share.</summary>
-public sealed class SnapshotService(ShareActions actions)
+public sealed class SnapshotService(OperationIntake intake)
 {
     public const string NameField = "Name";
     private static readonly ShareStatus[] Snapshottable = [ShareStatus.Available];
@@ -22,7 +23,7 @@ public sealed class SnapshotService(ShareActions actions)
         if (UserInput.ValidateDescription(description, out var descriptionError) is not { } validDescription)
             return CommandResult.Refused("Description", descriptionError!);
 
-        return await actions.RunAsync(async (db, work) =>
+        return await intake.RunAsync(async (db, work) =>
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "taking a snapshot", Snapshottable, ct);
             if (share is null)
@@ -46,14 +47,14 @@ public sealed class SnapshotService(ShareActions actions)
             snapshot.ZfsName = $"{share.Dataset}@{prefix}{snapshot.Id:N}";
             db.Snapshots.Add(snapshot);
             share.Project.QuotaStamp = Guid.NewGuid();
-            work.Queue(db, OperationKind.CreateSnapshot, share, user, CreateSnapshotHandler.PlannedSteps, snapshot.Id);
+            work.Queue(db, OperationKind.CreateSnapshot, share, user.UserId, CreateSnapshotHandler.PlannedSteps, snapshot.Id);
             work.Audit(db, user, "snapshot.create", $"snapshot {validName} of share {share.Name}", share.ProjectId);
             return CommandResult.Done(snapshot.Id);
         }, ct, onDuplicate: NameTaken(validName));
     }
 
     public Task<CommandResult> DeleteAsync(CurrentUser user, Guid snapshotId, CancellationToken ct = default) =>
-        actions.RunAsync(async (db, work) =>
+        intake.RunAsync(async (db, work) =>
         {
             var snapshot = await db.Snapshots.Include(s => s.Share)
                 .Where(s => db.Shares.Visible(db, user).Any(v => v.Id == s.ShareId))
@@ -70,7 +71,7 @@ public sealed class SnapshotService(ShareActions actions)
             snapshot.Status = SnapshotStatus.Deleting;
             snapshot.StatusMessage = null;
             snapshot.UpdatedAt = work.Now;
-            work.Queue(db, OperationKind.DeleteSnapshot, snapshot.Share, user, DeleteSnapshotHandler.PlannedSteps, snapshot.Id);
+            work.Queue(db, OperationKind.DeleteSnapshot, snapshot.Share, user.UserId, DeleteSnapshotHandler.PlannedSteps, snapshot.Id);
             work.Audit(db, user, "snapshot.delete", $"snapshot {snapshot.Name} of share {snapshot.Share.Name}", snapshot.ProjectId);
             return CommandResult.Done(snapshot.Id);
         }, ct);

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using Bunit;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Shares;

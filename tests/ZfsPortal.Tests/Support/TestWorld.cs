@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Approvals;
@@ -12,6 +13,10 @@ using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Snapshots;
 using ZfsPortal.Hosting;
 using ZfsPortal.Features.Shares;
+using ZfsPortal.Features.Shares.Create;
+using ZfsPortal.Features.Shares.Delete;
+using ZfsPortal.Features.Shares.Resize;
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 using ZfsPortal.Tests.Fakes;
@@ -68,28 +73,20 @@ public sealed class TestWorld : IDisposable
             db.Backends.Add(row);
             db.SaveChanges();
         }
-        var catalog = new BackendCatalog(Db);
-        Events = new ShareEvents(NullLogger<ShareEvents>.Instance);
-        var actions = new ShareActions(Db, Scheduler, Events, TimeProvider.System);
-        CreateShares = new CreateShareService(actions);
-        DeleteShares = new DeleteShareService(actions);
-        Resize = new ResizeShareService(actions);
-        Snapshots = new SnapshotService(actions);
-        Access = new AccessService(actions);
-        Queries = new ShareQueries(Db);
-        Approvals = new ApprovalService(Db, actions);
-        ShareTypeAdmin = new ShareTypeAdminService(Db, TimeProvider.System);
         _identity = new Lazy<ServiceProvider>(BuildIdentity);
-        ProjectAdmin = new ProjectAdminService(Db, new UserManagerFactory(new LazyScopes(_identity)), TimeProvider.System);
-        Placement = new Placement(catalog, Hosts, Options.Create(Portal), TimeProvider.System);
-        var shareHosts = new ShareHosts(catalog, Hosts);
-        Job = new OperationJob(Db,
-            [
-                new CreateShareHandler(Placement, catalog, Hosts), new CreateShareFromSnapshotHandler(shareHosts),
-                new DeleteShareHandler(shareHosts), new ExtendShareHandler(shareHosts), new ShrinkShareHandler(shareHosts),
-                new CreateSnapshotHandler(shareHosts), new DeleteSnapshotHandler(shareHosts), new SyncAccessRulesHandler(shareHosts),
-            ],
-            Scheduler, Events, TimeProvider.System, NullLogger<OperationJob>.Instance, new OperationSlots(Options.Create(Portal)));
+        _services = BuildServices();
+        CreateShares = Get<CreateShareService>();
+        DeleteShares = Get<DeleteShareService>();
+        Resize = Get<ResizeShareService>();
+        Snapshots = Get<SnapshotService>();
+        Access = Get<AccessService>();
+        Queries = Get<ShareQueries>();
+        Approvals = Get<ApprovalService>();
+        ShareTypeAdmin = Get<ShareTypeAdminService>();
+        ProjectAdmin = Get<ProjectAdminService>();
+        Placement = Get<Placement>();
+        Events = Get<ShareEvents>();
+        Job = Get<OperationJob>();
         DefaultType = AddShareType("default", t => t.IsDefault = true);
     }
 
@@ -114,6 +111,23 @@ public sealed class TestWorld : IDisposable
     public Placement Placement { get; }
 
     private readonly Lazy<ServiceProvider> _identity;
+    private readonly ServiceProvider _services;
+
+    private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>The portal's own registrations (handlers included), over this world's database, host and scheduler.</summary>
+    private ServiceProvider BuildServices()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddPortalCore();
+        services.AddSingleton<IDbContextFactory<PortalDbContext>>(Db);
+        services.AddSingleton(Hosts);
+        services.AddSingleton<IOperationScheduler>(Scheduler);
+        services.AddSingleton(Options.Create(Portal));
+        services.AddSingleton(new UserManagerFactory(new LazyScopes(_identity)));
+        return services.BuildServiceProvider();
+    }
 
     /// <summary>Identity over the test database, for the services that create users.</summary>
     private ServiceProvider BuildIdentity()
@@ -245,6 +259,7 @@ public sealed class TestWorld : IDisposable
 
     public void Dispose()
     {
+        _services.Dispose();
         if (_identity.IsValueCreated)
             _identity.Value.Dispose();
         Db.Dispose();

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Backends;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;

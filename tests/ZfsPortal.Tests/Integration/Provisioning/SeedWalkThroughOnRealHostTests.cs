@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using System.Globalization;
 using System.Text;
 using ZfsPortal.Data;

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

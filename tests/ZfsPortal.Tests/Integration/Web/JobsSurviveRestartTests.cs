@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using Microsoft.Extensions.DependencyInjection;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Projects;
@@ -33,9 +34,9 @@ public sealed class IsolationTests : IDisposable
         Assert.False((await _world.DeleteShares.DeleteAsync(stranger, share.Id)).Succeeded);
         Assert.False((await _world.Resize.ShrinkAsync(stranger, share.Id, "1")).Succeeded);
         Assert.False((await _world.CreateShares.CreateAsync(stranger,
-            new Features.Shares.CreateShareRequest(project.Id, _world.DefaultType.Id, "intruder", null, "1"))).Succeeded);
+            new Features.Shares.Create.CreateShareRequest(project.Id, _world.DefaultType.Id, "intruder", null, "1"))).Succeeded);
         Assert.False((await _world.CreateShares.CreateAsync(stranger,
-            new Features.Shares.CreateShareRequest(project.Id, _world.DefaultType.Id, "copy", null, "5", snapshotId))).Succeeded);
+            new Features.Shares.Create.CreateShareRequest(project.Id, _world.DefaultType.Id, "copy", null, "5", snapshotId))).Succeeded);
 
         Assert.Equal(SnapshotStatus.Available, _world.Snapshot(snapshotId)!.Status);
         Assert.Equal(AccessRuleState.Active, _world.RulesOf(share.Id).Single().State);
@@ -51,7 +52,7 @@ public sealed class IsolationTests : IDisposable
         var (mine, me) = _world.AddProjectWithMember("thief");
 
         var result = await _world.CreateShares.CreateAsync(me,
-            new Features.Shares.CreateShareRequest(mine.Id, _world.DefaultType.Id, "loot", null, "5", snapshotId));
+            new Features.Shares.Create.CreateShareRequest(mine.Id, _world.DefaultType.Id, "loot", null, "5", snapshotId));
 
         Assert.Equal("That snapshot does not exist in this project.", result.Error);
     }

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Provisioning;

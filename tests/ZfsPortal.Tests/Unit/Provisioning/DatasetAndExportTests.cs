@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 

@@ -1,3 +1,5 @@
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Shares.Create;
 using System.Collections.Concurrent;
 using Hangfire;
 using Hangfire.Common;

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Data;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Tests.Fakes;

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Resize;
 using System.Globalization;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Shares;

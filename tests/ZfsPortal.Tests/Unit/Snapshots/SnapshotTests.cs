@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Tests.Support;

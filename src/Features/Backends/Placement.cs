@@ -1,10 +1,12 @@
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Provisioning;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
 using ZfsPortal.Hosting;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Backends;
 
 public sealed record PlacementResult(BackendOptions Backend, string Pool, long FreeBytes);
 

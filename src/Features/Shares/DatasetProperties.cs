@@ -1,6 +1,7 @@
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares;
 
 /// <summary>The ZFS properties a new share's dataset is created with.</summary>
 public static class DatasetProperties

@@ -1,8 +1,9 @@
+using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Backends;
 
 /// <summary>The storage backends, as admins manage them in the portal's database.</summary>
 public sealed class BackendCatalog(IDbContextFactory<PortalDbContext> dbFactory)

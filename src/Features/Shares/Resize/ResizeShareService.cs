@@ -1,13 +1,14 @@
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Quotas;
 using ZfsPortal.Provisioning;
 
-namespace ZfsPortal.Features.Shares;
+namespace ZfsPortal.Features.Shares.Resize;
 
 /// <summary>Extend (within quotas) and shrink (data permitting, checked on the host by the job).</summary>
-public sealed class ResizeShareService(ShareActions actions)
+public sealed class ResizeShareService(OperationIntake intake)
 {
     public const string SizeField = "Size";
     private static readonly ShareStatus[] Resizable = [ShareStatus.Available];
@@ -23,7 +24,7 @@ public sealed class ResizeShareService(ShareActions actions)
         if (UserInput.ParseSize(text, out var sizeError) is not { } size)
             return CommandResult.Refused(SizeField, sizeError!);
 
-        return await actions.RunAsync(async (db, work) =>
+        return await intake.RunAsync(async (db, work) =>
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, grow ? "extending" : "shrinking", Resizable, ct);
             if (share is null)
@@ -48,7 +49,7 @@ public sealed class ResizeShareService(ShareActions actions)
             share.PendingSizeGiB = size;
             share.StatusMessage = null;
             share.UpdatedAt = work.Now;
-            work.Queue(db, grow ? OperationKind.ExtendShare : OperationKind.ShrinkShare, share, user,
+            work.Queue(db, grow ? OperationKind.ExtendShare : OperationKind.ShrinkShare, share, user.UserId,
                 grow ? ExtendShareHandler.PlannedSteps : ShrinkShareHandler.PlannedSteps);
             work.Audit(db, user, grow ? "share.extend" : "share.shrink", $"share {share.Name} in {share.Project!.Name}", share.ProjectId,
                 $"{share.SizeGiB} GiB to {size} GiB");

@@ -1,4 +1,5 @@
-namespace ZfsPortal.Features.Shares;
+using ZfsPortal.Features.Shares;
+namespace ZfsPortal.Features.Shares.Create;
 
 /// <summary>
 /// What the create form sends; the size is text so that one validator judges all input. With a source

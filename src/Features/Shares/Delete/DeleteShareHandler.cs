@@ -1,8 +1,9 @@
+using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares.Delete;
 
 /// <summary>
 /// deleting → gone: remove the share's exports, destroy its dataset (busy retries are the host's), drop the rows.

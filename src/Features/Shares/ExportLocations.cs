@@ -1,7 +1,8 @@
+using ZfsPortal.Provisioning;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares;
 
 public static class ExportLocations
 {

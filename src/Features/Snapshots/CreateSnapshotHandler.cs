@@ -1,9 +1,12 @@
+using ZfsPortal.Features.Shares;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+using ZfsPortal.Provisioning;
+
+namespace ZfsPortal.Features.Snapshots;
 
 /// <summary>
 /// Snapshot creating → available: <c>zfs snapshot</c>, one command. A new snapshot holds no blocks of its own
@@ -56,40 +59,4 @@ public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHan
     internal static async Task<Snapshot> SnapshotOf(OperationRun run, CancellationToken ct) =>
         await run.ReadAsync(db => db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct), ct)
         ?? throw new InvalidOperationException("The snapshot record is gone.");
-}
-
-/// <summary>Snapshot deleting → gone: <c>zfs destroy</c> if present (a clone pins it: the host refuses, and says so).</summary>
-public sealed class DeleteSnapshotHandler(ShareHosts shareHosts) : IOperationHandler
-{
-    public const int PlannedSteps = 1;
-
-    public OperationKind Kind => OperationKind.DeleteSnapshot;
-
-    public async Task RunAsync(OperationRun run, CancellationToken ct)
-    {
-        var share = await run.LoadShareAsync(ct);
-        var snapshot = await CreateSnapshotHandler.SnapshotOf(run, ct);
-        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
-        await run.StepAsync($"Destroy snapshot {snapshot.ZfsName}", async note =>
-        {
-            if (!await host.DestroySnapshotAsync(snapshot.ZfsName, ct))
-                note.Detail = "Already gone; nothing to do.";
-        }, ct);
-        await run.FinishAsync(true, null, async (db, _) =>
-        {
-            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == snapshot.Id, ct) is { } row)
-                db.Snapshots.Remove(row);
-        }, ct);
-    }
-
-    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
-    {
-        var message = $"The snapshot could not be deleted: {failure.Message.TrimEnd('.')}. It is still there; "
-                      + "try again, and if it fails again ask an admin to check the backend.";
-        return run.FinishAsync(false, message, async (db, now) =>
-        {
-            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct) is { } row)
-                (row.Status, row.StatusMessage, row.UpdatedAt) = (SnapshotStatus.ErrorDeleting, message, now);
-        }, ct);
-    }
 }

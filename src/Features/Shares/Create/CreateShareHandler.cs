@@ -1,7 +1,9 @@
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares.Create;
 
 /// <summary>creating → available: place, create the dataset with its refquota, read the mount point back (kept on the share).</summary>
 public sealed class CreateShareHandler(Placement placement, BackendCatalog backends, IStorageHostFactory hosts) : IOperationHandler

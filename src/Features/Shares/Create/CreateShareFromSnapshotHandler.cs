@@ -1,7 +1,8 @@
+using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares.Create;
 
 /// <summary>
 /// creating_from_snapshot → available: the new dataset is placed next to its source (send/receive runs on

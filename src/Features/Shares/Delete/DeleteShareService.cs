@@ -1,13 +1,14 @@
+using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Provisioning;
 
-namespace ZfsPortal.Features.Shares;
+namespace ZfsPortal.Features.Shares.Delete;
 
 /// <summary>Delete: refused while snapshots exist; a share that never reached a host goes at once.</summary>
-public sealed class DeleteShareService(ShareActions actions)
+public sealed class DeleteShareService(OperationIntake intake)
 {
     public static readonly ShareStatus[] Deletable =
     [
@@ -16,7 +17,7 @@ public sealed class DeleteShareService(ShareActions actions)
     ];
 
     public Task<CommandResult> DeleteAsync(CurrentUser user, Guid shareId, CancellationToken ct = default) =>
-        actions.RunAsync(async (db, work) =>
+        intake.RunAsync(async (db, work) =>
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "deleting", Deletable, ct);
             if (share is null)
@@ -35,7 +36,7 @@ public sealed class DeleteShareService(ShareActions actions)
             share.Status = ShareStatus.Deleting;
             share.StatusMessage = null;
             share.UpdatedAt = work.Now;
-            work.Queue(db, OperationKind.DeleteShare, share, user, DeleteShareHandler.PlannedSteps);
+            work.Queue(db, OperationKind.DeleteShare, share, user.UserId, DeleteShareHandler.PlannedSteps);
             work.Audit(db, user, "share.delete", $"share {share.Name} in {share.Project!.Name}", share.ProjectId);
             return CommandResult.Done(share.Id);
         }, ct);

@@ -1,7 +1,8 @@
+using ZfsPortal.Provisioning;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares.Create;
 
 /// <summary>The last two steps of every new share, whether created empty or from a snapshot.</summary>
 public static class NewShareFinish

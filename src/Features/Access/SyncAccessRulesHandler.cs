@@ -1,8 +1,10 @@
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Access;
 
 /// <summary>
 /// Brings the host's exports of a share in line with its rules: queued_to_apply → applying → active,
@@ -14,6 +16,9 @@ public sealed class SyncAccessRulesHandler(ShareHosts shareHosts) : IOperationHa
     public const int PlannedSteps = 1;
 
     public OperationKind Kind => OperationKind.SyncAccessRules;
+
+    /// <summary>Each sync applies the whole rule set; an allow queued while another sync runs waits its turn.</summary>
+    public bool TakesTurnsPerShare => true;
 
     public async Task RunAsync(OperationRun run, CancellationToken ct)
     {

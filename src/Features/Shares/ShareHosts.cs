@@ -1,7 +1,9 @@
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
-namespace ZfsPortal.Provisioning;
+namespace ZfsPortal.Features.Shares;
 
 /// <summary>Opens the host a placed share lives on, recording its commands in the running operation.</summary>
 public sealed class ShareHosts(BackendCatalog backends, IStorageHostFactory hosts)

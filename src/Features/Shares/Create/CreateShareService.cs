@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -7,13 +8,13 @@ using ZfsPortal.Features.Quotas;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Provisioning;
 
-namespace ZfsPortal.Features.Shares;
+namespace ZfsPortal.Features.Shares.Create;
 
 /// <summary>
 /// Accepts a share request (optionally from a snapshot) in one transaction: validate, check and reserve
 /// quota, record the share and its operation; then the job is queued. Bad input changes nothing.
 /// </summary>
-public sealed class CreateShareService(ShareActions actions)
+public sealed class CreateShareService(OperationIntake intake)
 {
     public const string NameField = "Name", SizeField = "Size", TypeField = "ShareType", DescriptionField = "Description";
     public const string FormField = CommandResult.FormField;
@@ -31,7 +32,7 @@ public sealed class CreateShareService(ShareActions actions)
         if (errors.Count > 0)
             return new CommandResult(null, errors);
 
-        return await actions.RunAsync((db, work) => DecideAsync(db, work, user, request, name!, description!, size!.Value, ct),
+        return await intake.RunAsync((db, work) => DecideAsync(db, work, user, request, name!, description!, size!.Value, ct),
             ct, onDuplicate: NameTaken(name!));
     }
 
@@ -82,9 +83,9 @@ public sealed class CreateShareService(ShareActions actions)
         if (needsApproval)
             work.Touched(share);
         else if (source is null)
-            work.Queue(db, OperationKind.CreateShare, share, user, CreateShareHandler.PlannedSteps);
+            work.Queue(db, OperationKind.CreateShare, share, user.UserId, CreateShareHandler.PlannedSteps);
         else
-            work.Queue(db, OperationKind.CreateShareFromSnapshot, share, user, CreateShareFromSnapshotHandler.PlannedSteps, source.Id);
+            work.Queue(db, OperationKind.CreateShareFromSnapshot, share, user.UserId, CreateShareFromSnapshotHandler.PlannedSteps, source.Id);
         project.QuotaStamp = Guid.NewGuid();
         work.Audit(db, user, source is null ? "share.create" : "share.create_from_snapshot", $"share {name} in {project.Name}", project.Id,
             $"{size} GiB, type {type.Name}" + (source is null ? "" : $", from snapshot {source.Name}") + (needsApproval ? ", awaiting approval" : ""));

@@ -1,0 +1,28 @@
+using ZfsPortal.Provisioning;
+using ZfsPortal.Data;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Features.Shares.Resize;
+
+/// <summary>What extend and shrink share: the last step and the failure path.</summary>
+internal static class ResizeSteps
+{
+    /// <summary>The step both resizes end with: the new refquota, then the share available at its new size.</summary>
+    internal static async Task SetSizeAsync(OperationRun run, IStorageHost host, Share share, int target, CancellationToken ct)
+    {
+        await run.StepAsync($"Set refquota of {share.Dataset} to {target} GiB", async _ =>
+            await host.SetPropertiesAsync(share.Dataset!, new Dictionary<string, string> { ["refquota"] = $"{target}G" }, ct), ct);
+        await run.FinishAsync(true, null, s =>
+        {
+            (s.SizeGiB, s.PendingSizeGiB, s.Status, s.StatusMessage) = (target, null, ShareStatus.Available, null);
+        }, ct);
+    }
+
+    /// <summary>A failed resize keeps the old size and releases the reserved growth.</summary>
+    internal static Task FailResizeAsync(OperationRun run, string done, ShareStatus errorState, Exception failure, CancellationToken ct)
+    {
+        var message = $"The share could not be {done}: {failure.Message.TrimEnd('.')}. It keeps its old size; "
+                      + "try again, and if it fails again ask an admin to check the backend.";
+        return run.FinishAsync(false, message, s => (s.Status, s.StatusMessage, s.PendingSizeGiB) = (errorState, message, null), ct);
+    }
+}

@@ -1,0 +1,49 @@
+using ZfsPortal.Features.Access;
+using ZfsPortal.Features.Approvals;
+using ZfsPortal.Features.Audit;
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Operations;
+using ZfsPortal.Features.Projects;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Features.Shares.Create;
+using ZfsPortal.Features.Shares.Delete;
+using ZfsPortal.Features.Shares.Resize;
+using ZfsPortal.Features.ShareTypes;
+using ZfsPortal.Features.Snapshots;
+using ZfsPortal.Provisioning;
+
+namespace ZfsPortal.Hosting;
+
+public static class PortalCore
+{
+    /// <summary>
+    /// The portal without its web host: the features' services and the operation machinery. <see cref="PortalServices"/>
+    /// and the tests' composition root both start from here, so neither keeps a list of its own.
+    /// </summary>
+    public static IServiceCollection AddPortalCore(this IServiceCollection services)
+    {
+        services.AddProvisioning();
+        services.AddSingleton<BackendCatalog>();
+        services.AddSingleton<Placement>();
+        services.AddSingleton<ShareHosts>();
+        services.AddSingleton<BackendSeed>();
+        services.AddSingleton<BackendHealthChecker>();
+        services.AddSingleton<BackendAdminService>();
+        services.AddSingleton<CreateShareService>();
+        services.AddSingleton<DeleteShareService>();
+        services.AddSingleton<ResizeShareService>();
+        services.AddSingleton<SnapshotService>();
+        services.AddSingleton<AccessService>();
+        services.AddSingleton<ApprovalService>();
+        services.AddSingleton<UserManagerFactory>();
+        services.AddSingleton<ProjectAdminService>();
+        services.AddSingleton<ProjectQueries>();
+        services.AddSingleton<ShareTypeAdminService>();
+        services.AddSingleton<ShareTypeQueries>();
+        services.AddSingleton<ShareQueries>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<OperationQueries>();
+        services.AddScoped<ProjectSelection>();
+        return services;
+    }
+}
