@@ -1,6 +1,6 @@
-namespace ZfsPortal.Data;
+using ZfsPortal.Storage;
 
-public enum AccessLevel { Rw, Ro }
+namespace ZfsPortal.Data;
 
 /// <summary>Manila's access rule states; a denied rule is removed once the host no longer lists it.</summary>
 public enum AccessRuleState { QueuedToApply, Applying, Active, Error, QueuedToDeny, Denying }
@@ -17,7 +17,7 @@ public sealed class AccessRule
     /// <summary>Canonical address or network (parsed and re-printed; never the user's text).</summary>
     public string Target { get; set; } = "";
 
-    public AccessLevel Level { get; set; }
+    public NfsAccessLevel Level { get; set; }
     public bool RootSquash { get; set; } = true;
     public AccessRuleState State { get; set; }
     public string? StateMessage { get; set; }
@@ -34,8 +34,6 @@ public static class AccessNames
         AccessRuleState.QueuedToDeny => "queued_to_deny",
         _ => state.ToString().ToLowerInvariant(),
     };
-
-    public static string ToManila(this AccessLevel level) => level == AccessLevel.Rw ? "rw" : "ro";
 
     public static string ToManila(this AccessRulesStatus status) => status.ToString().ToLowerInvariant();
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Data;
 
@@ -76,7 +77,7 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
         {
             e.HasIndex(r => new { r.ShareId, r.Target }).IsUnique();
             e.Property(r => r.Target).HasMaxLength(64);
-            e.Property(r => r.Level).HasConversion<string>().HasMaxLength(8);
+            e.Property(r => r.Level).HasConversion(LevelColumn()).HasMaxLength(8);
             e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             e.HasOne<Share>().WithMany().HasForeignKey(r => r.ShareId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -116,6 +117,18 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
 
 public sealed partial class PortalDbContext
 {
+    // The column keeps the names the level had before it moved to Storage, so stored rules read back unchanged.
+    private static ValueConverter<NfsAccessLevel, string> LevelColumn() => new(
+        v => v == NfsAccessLevel.ReadWrite ? "Rw" : "Ro",
+        v => LevelFromColumn(v));
+
+    private static NfsAccessLevel LevelFromColumn(string stored) => stored switch
+    {
+        "Rw" => NfsAccessLevel.ReadWrite,
+        "Ro" => NfsAccessLevel.ReadOnly,
+        _ => throw new InvalidOperationException($"An access rule's stored level '{stored}' is neither Rw nor Ro."),
+    };
+
     private static ValueConverter<T, string> JsonConverter<T>() where T : new() => new(
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
         v => JsonSerializer.Deserialize<T>(v, JsonSerializerOptions.Default) ?? new T());

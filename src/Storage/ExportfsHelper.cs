@@ -7,8 +7,10 @@ namespace ZfsPortal.Storage;
 /// options (it replaces them), then reads the table back. When the caller knows what it applied last time
 /// (<see cref="NfsExport.LastApplied"/>), the plan starts from that and the one read is the check afterwards.
 /// </summary>
-internal sealed class ExportfsHelper(SshStorageHost host)
+internal sealed class ExportfsHelper(INfsHost host) : INfsHelper
 {
+    public const string Name = "exportfs";
+
     public async Task ApplyAsync(NfsExport export, CancellationToken ct)
     {
         IReadOnlyList<ExportfsEntry> current;
@@ -35,8 +37,10 @@ internal sealed class ExportfsHelper(SshStorageHost host)
         }
 
         await RunAsync(plan, export, ct).ConfigureAwait(false);
-        await host.VerifyExportsAsync(export, ct).ConfigureAwait(false);
+        await KernelExports.VerifyAsync(host, Name, export, ct).ConfigureAwait(false);
     }
+
+    public Task<IReadOnlyList<NfsClientRule>> ReadAsync(string mountpoint, CancellationToken ct) => KernelExports.ReadAsync(host, mountpoint, ct);
 
     /// <summary>The table as it would read if it held exactly <paramref name="rules"/> for the path.</summary>
     private static IReadOnlyList<ExportfsEntry> AsEntries(string mountpoint, IReadOnlyList<NfsClientRule> rules) =>

@@ -92,8 +92,6 @@ public sealed record NfsExport(string Dataset, string Mountpoint, IReadOnlyList<
     public IReadOnlyList<NfsClientRule>? LastApplied { get; init; }
 }
 
-public enum NfsAccessLevel { ReadWrite, ReadOnly }
-
 /// <summary>One client of an export: a canonical address or network (see <see cref="AccessTarget"/>).</summary>
 public sealed record NfsClientRule(AccessTarget Target, NfsAccessLevel Level, bool RootSquash);
 

@@ -62,7 +62,7 @@ public static class NfsExportOptions
         }
     }
 
-    internal static string Level(NfsClientRule rule) => rule.Level == NfsAccessLevel.ReadWrite ? "rw" : "ro";
+    internal static string Level(NfsClientRule rule) => rule.Level.ToManila();
 
     internal static string Squash(NfsClientRule rule) => rule.RootSquash ? "root_squash" : "no_root_squash";
 }

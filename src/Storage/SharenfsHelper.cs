@@ -7,8 +7,10 @@ namespace ZfsPortal.Storage;
 /// that should go are removed with <c>exportfs -u</c> first. A value that is already right while the table
 /// is not (exports lost, changed by hand) is re-shared through <c>off</c>. The table is read back after any change.
 /// </summary>
-internal sealed class SharenfsHelper(SshStorageHost host)
+internal sealed class SharenfsHelper(INfsHost host) : INfsHelper
 {
+    public const string Name = "sharenfs";
+
     public async Task ApplyAsync(NfsExport export, CancellationToken ct)
     {
         var dialect = await host.DialectAsync(ct).ConfigureAwait(false);
@@ -22,7 +24,7 @@ internal sealed class SharenfsHelper(SshStorageHost host)
             throw new StorageHostException(StorageFailure.NotSupported, $"Backend '{host.BackendName}': {ex.Message}", null, ex);
         }
 
-        var current = await host.GetSharenfsAsync(export.Dataset, ct).ConfigureAwait(false);
+        var current = await host.GetPropertyAsync(export.Dataset, "sharenfs", ct).ConfigureAwait(false);
         var table = await host.ReadExportTableAsync(export.Mountpoint, ct).ConfigureAwait(false);
         var plan = Plan(host.Commands, current, table.Entries, export, value);
         if (plan.Count == 0)
@@ -43,8 +45,10 @@ internal sealed class SharenfsHelper(SshStorageHost host)
                 : $"Setting sharenfs={step.Value} on {export.Dataset}");
         }
 
-        await host.VerifyExportsAsync(export, ct).ConfigureAwait(false);
+        await KernelExports.VerifyAsync(host, Name, export, ct).ConfigureAwait(false);
     }
+
+    public Task<IReadOnlyList<NfsClientRule>> ReadAsync(string mountpoint, CancellationToken ct) => KernelExports.ReadAsync(host, mountpoint, ct);
 
     /// <summary>
     /// The commands that make the property <paramref name="value"/> and the path's entries exactly the export's

@@ -47,12 +47,12 @@ public static class SharenfsValue
         }
 
         var parts = new List<string>();
-        foreach (var (key, level) in new[] { ("rw", NfsAccessLevel.ReadWrite), ("ro", NfsAccessLevel.ReadOnly) })
+        foreach (var level in new[] { NfsAccessLevel.ReadWrite, NfsAccessLevel.ReadOnly })
         {
             var hosts = clients.Where(c => c.Level == level).Select(c => Host(c.Target)).ToList();
             if (hosts.Count > 0)
             {
-                parts.Add($"{key}={string.Join(':', hosts)}");
+                parts.Add($"{level.ToManila()}={string.Join(':', hosts)}");
             }
         }
 

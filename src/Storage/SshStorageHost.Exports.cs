@@ -1,41 +1,29 @@
 namespace ZfsPortal.Storage;
 
-// Access rules: the NFS helper the backend names, the export table read back, the ZFS dialect.
-public sealed partial class SshStorageHost
+// Access rules go through the NFS helper the backend names; this is all the host lets a helper do.
+public sealed partial class SshStorageHost : INfsHost
 {
     public async Task ApplyExportsAsync(NfsExport exports, CancellationToken ct)
     {
         NfsExportOptions.Validate(exports);
-        var apply = backend.NfsHelper switch
-        {
-            "exportfs" => new ExportfsHelper(this).ApplyAsync(exports, ct),
-            "sharenfs" => new SharenfsHelper(this).ApplyAsync(exports, ct),
-            _ => throw new StorageHostException(StorageFailure.NotSupported,
-                $"Backend '{backend.Name}' names the NFS helper '{backend.NfsHelper}', which the portal does not know: use 'exportfs' or 'sharenfs'."),
-        };
-        await apply.ConfigureAwait(false);
+        await NfsHelpers.For(backend, this).ApplyAsync(exports, ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<NfsClientRule>> ReadExportsAsync(string mountpoint, CancellationToken ct)
     {
         ZfsNames.ValidateMountpoint(mountpoint);
-        var table = await ReadExportTableAsync(mountpoint, ct).ConfigureAwait(false);
-        var entries = ExportfsTable.For(table.Entries, mountpoint);
-        var foreign = entries.Where(e => NfsExportOptions.ToRule(e) is null).Select(e => e.Client).ToList();
-        if (foreign.Count > 0)
-        {
-            throw new StorageHostException(StorageFailure.CommandFailed,
-                $"The export table of backend '{backend.Name}' lists clients of {mountpoint} that are not an address or a network " +
-                $"the portal writes ({string.Join(", ", foreign)}): someone exported it by hand. Applying the share's access rules " +
-                "again replaces them with the portal's.",
-                table.Record);
-        }
-
-        return [.. entries.Select(e => NfsExportOptions.ToRule(e)!)];
+        return await NfsHelpers.For(backend, this).ReadAsync(mountpoint, ct).ConfigureAwait(false);
     }
 
-    /// <summary><c>exportfs -v</c>, parsed; the record is kept for error messages.</summary>
-    internal async Task<(IReadOnlyList<ExportfsEntry> Entries, HostCommandRecord Record)> ReadExportTableAsync(string mountpoint, CancellationToken ct)
+    string INfsHost.BackendName => backend.Name;
+
+    ZfsCommands INfsHost.Commands => _zfs;
+
+    Task<HostCommandResult> INfsHost.RunAsync(IReadOnlyList<string> argv, bool readOnly, CancellationToken ct) => RunAsync(argv, readOnly, ct);
+
+    StorageHostException INfsHost.Failed(HostCommandResult result, string what) => Failed(result, what);
+
+    async Task<(IReadOnlyList<ExportfsEntry> Entries, HostCommandRecord Record)> INfsHost.ReadExportTableAsync(string mountpoint, CancellationToken ct)
     {
         var result = await RunAsync(_zfs.ListExports(), readOnly: true, ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
@@ -53,36 +41,21 @@ public sealed partial class SshStorageHost
         }
     }
 
-    /// <summary>Reads the table back after a change; a difference from the wanted rules is a failure, said in plain words.</summary>
-    internal async Task VerifyExportsAsync(NfsExport export, CancellationToken ct)
+    async Task<string> INfsHost.GetPropertyAsync(string dataset, string property, CancellationToken ct)
     {
-        var (entries, record) = await ReadExportTableAsync(export.Mountpoint, ct).ConfigureAwait(false);
-        if (ExportfsTable.Mismatch(ExportfsTable.For(entries, export.Mountpoint), export.Clients) is { } mismatch)
-        {
-            throw new StorageHostException(StorageFailure.CommandFailed,
-                $"The {backend.NfsHelper} helper on backend '{backend.Name}' reported success, but the export table does not " +
-                $"show the access rules of {export.Mountpoint}: {mismatch}. Apply the rules again; if this repeats, check the " +
-                "host's NFS server and its exports.",
-                record);
-        }
-    }
-
-    /// <summary>The host's <c>sharenfs</c> value of a dataset; a missing dataset is a failure here.</summary>
-    internal async Task<string> GetSharenfsAsync(string dataset, CancellationToken ct)
-    {
-        var result = await RunAsync(_zfs.GetProperties(dataset, ["sharenfs"]), readOnly: true, ct).ConfigureAwait(false);
+        var result = await RunAsync(_zfs.GetProperties(dataset, [property]), readOnly: true, ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            throw Failed(result, $"Reading sharenfs of {dataset}");
+            throw Failed(result, $"Reading {property} of {dataset}");
         }
 
-        return Parse(result, dataset).TryGetValue(dataset, out var values) && values.TryGetValue("sharenfs", out var value)
+        return Parse(result, dataset).TryGetValue(dataset, out var values) && values.TryGetValue(property, out var value)
             ? value
-            : throw Unreadable(result, $"sharenfs of {dataset}");
+            : throw Unreadable(result, $"{property} of {dataset}");
     }
 
-    /// <summary>The configured dialect, or (for "auto") the host's answer to <c>zfs version</c>, asked once per host object.</summary>
-    internal async Task<ZfsDialect> DialectAsync(CancellationToken ct)
+    // "auto" asks zfs version once per host object.
+    async Task<ZfsDialect> INfsHost.DialectAsync(CancellationToken ct)
     {
         if ((_dialect ??= ZfsDialects.FromOption(backend.ZfsDialect)) is { } known)
         {

@@ -23,10 +23,6 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
     private readonly ZfsCommands _zfs = new(backend);
     private ZfsDialect? _dialect;
 
-    internal ZfsCommands Commands => _zfs;
-
-    internal string BackendName => backend.Name;
-
     public async Task<IReadOnlyDictionary<string, string>?> GetDatasetPropertiesAsync(
         string dataset, IReadOnlyList<string> properties, CancellationToken ct)
     {
@@ -180,7 +176,7 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
         }
     }
 
-    internal StorageHostException Failed(HostCommandResult result, string what)
+    private StorageHostException Failed(HostCommandResult result, string what)
     {
         var stderr = result.Stderr.Length > 0 ? result.Stderr.TrimEnd('.') : "(no error output)";
         // zfs-fuse and OpenZFS alike: "cannot create 'X': dataset already exists" (create, snapshot, receive, clone).

@@ -9,8 +9,6 @@ namespace ZfsPortal.Storage;
 /// </summary>
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
-    private static readonly string[] NfsHelpers = ["exportfs", "sharenfs"];
-
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -59,7 +57,7 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             $"HostKeySha256 '{b.HostKeySha256}' is not a SHA-256 fingerprint (43 base64 characters, optionally after 'SHA256:').");
         Require(IPAddress.TryParse(b.ShareExportIp, out _), $"ShareExportIp '{b.ShareExportIp}' is not an IP address.");
         Require(b.ServiceIp.Length == 0 || IPAddress.TryParse(b.ServiceIp, out _), $"ServiceIp '{b.ServiceIp}' is not an IP address.");
-        Require(NfsHelpers.Contains(b.NfsHelper, StringComparer.Ordinal), $"NfsHelper must be 'exportfs' or 'sharenfs' (was '{b.NfsHelper}').");
+        Require(NfsHelpers.Names.Contains(b.NfsHelper, StringComparer.Ordinal), $"NfsHelper must be {NfsHelpers.OneOf("'")} (was '{b.NfsHelper}').");
         Require(ZfsDialects.Names.Contains(b.ZfsDialect, StringComparer.Ordinal),
             $"ZfsDialect must be 'auto', 'zfs-fuse' or 'openzfs' (was '{b.ZfsDialect}').");
         Require(b.ConnectTimeoutSeconds > 0, $"ConnectTimeoutSeconds must be positive (was {b.ConnectTimeoutSeconds}).");

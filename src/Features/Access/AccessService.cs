@@ -88,15 +88,13 @@ public sealed class AccessService(OperationIntake intake)
             work.Queue(db, OperationKind.SyncAccessRules, share, user.UserId, SyncAccessRulesHandler.PlannedSteps);
     }
 
-    public static AccessLevel? ParseLevel(string? text, out string? error)
+    public static NfsAccessLevel? ParseLevel(string? text, out string? error)
     {
-        error = null;
-        switch ((text ?? "").Trim())
-        {
-            case "rw": return AccessLevel.Rw;
-            case "ro": return AccessLevel.Ro;
-            case "": error = "Choose an access level: rw (read-write) or ro (read-only)."; return null;
-            default: error = $"'{UserInput.Shorten(text!.Trim())}' is not an access level; use rw (read-write) or ro (read-only)."; return null;
-        }
+        var trimmed = (text ?? "").Trim();
+        var level = NfsAccessLevels.FromManila(trimmed);
+        error = level is not null ? null
+            : trimmed.Length == 0 ? "Choose an access level: rw (read-write) or ro (read-only)."
+            : $"'{UserInput.Shorten(trimmed)}' is not an access level; use rw (read-write) or ro (read-only).";
+        return level;
     }
 }

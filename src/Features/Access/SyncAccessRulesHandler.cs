@@ -98,9 +98,9 @@ public sealed class SyncAccessRulesHandler(ShareHosts shareHosts) : IOperationHa
 
     private static NfsClientRule ToClient(AccessRule rule) => new(
         AccessTarget.TryParse(rule.Target, out var error) ?? throw new InvalidOperationException($"Stored rule target '{rule.Target}' is invalid: {error}"),
-        rule.Level == AccessLevel.Rw ? NfsAccessLevel.ReadWrite : NfsAccessLevel.ReadOnly,
+        rule.Level,
         rule.RootSquash);
 
     private static string Options(NfsClientRule c) =>
-        (c.Level == NfsAccessLevel.ReadWrite ? "rw" : "ro") + (c.RootSquash ? ",root_squash" : ",no_root_squash");
+        c.Level.ToManila() + (c.RootSquash ? ",root_squash" : ",no_root_squash");
 }

@@ -177,7 +177,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         if (o.Pools.Count == 0 || o.Pools.Any(p => !PoolPattern().IsMatch(p))) errors[PoolsField] = "Name at least one pool, separated by commas (letters, digits, _ . : -).";
         if (!PrefixPattern().IsMatch(o.DatasetPrefix)) errors[PrefixField] = "Use letters, digits, _ . : - (it starts every dataset name).";
         if (!PrefixPattern().IsMatch(o.SnapshotPrefix)) errors[SnapshotPrefixField] = "Use letters, digits, _ . : - (it starts every snapshot name).";
-        if (o.NfsHelper is not ("exportfs" or "sharenfs")) errors[HelperField] = "Choose exportfs or sharenfs.";
+        if (!NfsHelpers.Names.Contains(o.NfsHelper)) errors[HelperField] = $"Choose {NfsHelpers.OneOf()}.";
         if (new[] { o.ZfsPath, o.ZpoolPath, o.ExportfsPath, o.SudoPath }.Any(p => !p.StartsWith('/') || p.Any(char.IsWhiteSpace)))
             errors[PathsField] = "Command paths must be absolute (sudoers lists absolute paths), e.g. /usr/sbin/zfs.";
         if (DatasetPropertyRules.Parse(input.DatasetCreationOptions, out var optionsError) is { } options)

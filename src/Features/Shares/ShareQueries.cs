@@ -3,6 +3,7 @@ using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares;
 
@@ -29,7 +30,7 @@ public sealed record OperationView(Guid Id, OperationKind Kind, OperationState S
 public sealed record SnapshotView(Guid Id, string Name, string Description, int SizeGiB, long? UsedBytes, SnapshotStatus Status,
     string? StatusMessage, DateTime CreatedAt);
 
-public sealed record AccessRuleView(Guid Id, string AccessType, string Target, AccessLevel Level, bool RootSquash, AccessRuleState State,
+public sealed record AccessRuleView(Guid Id, string AccessType, string Target, NfsAccessLevel Level, bool RootSquash, AccessRuleState State,
     string? StateMessage);
 
 public sealed record ShareDetail(Guid Id, string Name, string Description, Guid ProjectId, string ProjectName, Guid ShareTypeId, string ShareTypeName,
