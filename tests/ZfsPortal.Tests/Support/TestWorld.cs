@@ -61,13 +61,7 @@ public sealed class TestWorld : IDisposable
         Fake = new FakeStorageHost(backend);
         Hosts = hosts ?? Fake;
         Backend = backend ?? Fake.Backend;
-        var row = new Backend();
-        row.CopyFrom(Backend);
-        using (var db = Db.CreateDbContext())
-        {
-            db.Backends.Add(row);
-            db.SaveChanges();
-        }
+        AddBackend(Backend);
         var catalog = new BackendCatalog(Db);
         Events = new ShareEvents(NullLogger<ShareEvents>.Instance);
         var actions = new ShareActions(Db, Scheduler, Events, TimeProvider.System);
@@ -145,10 +139,9 @@ public sealed class TestWorld : IDisposable
     /// <summary>Adds another backend, as an admin would.</summary>
     public void AddBackend(BackendOptions backend)
     {
-        var row = new Backend();
-        row.CopyFrom(backend);
         using var db = Db.CreateDbContext();
-        db.Backends.Add(row);
+        // A copy: the fake host keeps the options it was given, and a test may change the stored row.
+        db.Backends.Add(new Backend { Settings = backend.Clone() });
         db.SaveChanges();
     }
 
@@ -156,7 +149,7 @@ public sealed class TestWorld : IDisposable
     public void UpdateBackend(Action<Backend> change, string? name = null)
     {
         using var db = Db.CreateDbContext();
-        var row = db.Backends.Single(b => b.Name == (name ?? Backend.Name));
+        var row = db.Backends.Single(b => b.Settings.Name == (name ?? Backend.Name));
         change(row);
         db.SaveChanges();
     }
