@@ -11,26 +11,9 @@ public enum BackendHealth { Unknown, Up, Down }
 public sealed class Backend
 {
     public Guid Id { get; set; } = Guid.NewGuid();
-    public string Name { get; set; } = "";
-    public string Host { get; set; } = "";
-    public int Port { get; set; } = 22;
-    public string User { get; set; } = "";
-    public string PrivateKeyPath { get; set; } = "";
-    public string HostKeySha256 { get; set; } = "";
-    public string ShareExportIp { get; set; } = "";
-    public string ServiceIp { get; set; } = "";
-    public List<string> Pools { get; set; } = [];
-    public string DatasetPrefix { get; set; } = "zfsportal_share_";
-    public string SnapshotPrefix { get; set; } = "zfsportal_snap_";
-    public Dictionary<string, string> DatasetCreationOptions { get; set; } = [];
-    public string NfsHelper { get; set; } = "exportfs";
-    public string ZfsDialect { get; set; } = "auto";
-    public string SudoPath { get; set; } = "/usr/bin/sudo";
-    public string ZfsPath { get; set; } = "/usr/sbin/zfs";
-    public string ZpoolPath { get; set; } = "/usr/sbin/zpool";
-    public string ExportfsPath { get; set; } = "/usr/sbin/exportfs";
-    public int ConnectTimeoutSeconds { get; set; } = 10;
-    public int CommandTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>How to reach and use the host: the same settings <c>Storage:Backends</c> holds (stored in this table).</summary>
+    public BackendOptions Settings { get; set; } = new();
 
     /// <summary>A disabled backend keeps its shares but takes no new ones.</summary>
     public bool Enabled { get; set; } = true;
@@ -46,24 +29,6 @@ public sealed class Backend
     public List<PoolReading> PoolReadings { get; set; } = [];
 
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
-
-    public BackendOptions ToOptions() => new()
-    {
-        Name = Name, Host = Host, Port = Port, User = User, PrivateKeyPath = PrivateKeyPath, HostKeySha256 = HostKeySha256,
-        ShareExportIp = ShareExportIp, ServiceIp = ServiceIp, Pools = [.. Pools], DatasetPrefix = DatasetPrefix,
-        SnapshotPrefix = SnapshotPrefix, DatasetCreationOptions = new(DatasetCreationOptions), NfsHelper = NfsHelper,
-        ZfsDialect = ZfsDialect, SudoPath = SudoPath, ZfsPath = ZfsPath, ZpoolPath = ZpoolPath, ExportfsPath = ExportfsPath,
-        ConnectTimeoutSeconds = ConnectTimeoutSeconds, CommandTimeoutSeconds = CommandTimeoutSeconds,
-    };
-
-    public void CopyFrom(BackendOptions o)
-    {
-        (Name, Host, Port, User, PrivateKeyPath, HostKeySha256) = (o.Name, o.Host, o.Port, o.User, o.PrivateKeyPath, o.HostKeySha256);
-        (ShareExportIp, ServiceIp, Pools, DatasetPrefix, SnapshotPrefix) = (o.ShareExportIp, o.ServiceIp, [.. o.Pools], o.DatasetPrefix, o.SnapshotPrefix);
-        (DatasetCreationOptions, NfsHelper, ZfsDialect) = (new(o.DatasetCreationOptions), o.NfsHelper, o.ZfsDialect);
-        (SudoPath, ZfsPath, ZpoolPath, ExportfsPath) = (o.SudoPath, o.ZfsPath, o.ZpoolPath, o.ExportfsPath);
-        (ConnectTimeoutSeconds, CommandTimeoutSeconds) = (o.ConnectTimeoutSeconds, o.CommandTimeoutSeconds);
-    }
 }
 
 public sealed class PoolReading

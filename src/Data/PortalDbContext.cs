@@ -95,11 +95,16 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
 
         builder.Entity<Backend>(e =>
         {
-            e.HasIndex(b => b.Name).IsUnique();
-            e.Property(b => b.Name).HasMaxLength(64);
+            // Owned, not a complex property: EF Core 10 cannot index a complex property's column, and names are unique.
+            e.OwnsOne(b => b.Settings, s =>
+            {
+                s.HasIndex(o => o.Name).IsUnique();
+                s.Property(o => o.Name).HasMaxLength(64);
+                s.Property(o => o.Pools).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>());
+                s.Property(o => o.DatasetCreationOptions).HasConversion(JsonConverter<Dictionary<string, string>>(), DictionaryComparer());
+            });
+            e.Navigation(b => b.Settings).IsRequired();
             e.Property(b => b.Health).HasConversion<string>().HasMaxLength(16);
-            e.Property(b => b.Pools).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>());
-            e.Property(b => b.DatasetCreationOptions).HasConversion(JsonConverter<Dictionary<string, string>>(), DictionaryComparer());
             e.OwnsMany(b => b.PoolReadings, r => r.ToJson());
         });
         builder.Entity<AuditEntry>(e =>

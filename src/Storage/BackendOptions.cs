@@ -2,7 +2,8 @@ namespace ZfsPortal.Storage;
 
 /// <summary>
 /// One ZFS storage host, like the seed's <c>[zfs]</c> section of manila.conf.
-/// Bound from configuration (<c>Storage:Backends</c>) and validated at start.
+/// Bound from configuration (<c>Storage:Backends</c>) and validated at start; a stored backend keeps the same
+/// value as its <c>Settings</c>.
 /// </summary>
 public sealed class BackendOptions
 {
@@ -44,4 +45,13 @@ public sealed class BackendOptions
 
     public int ConnectTimeoutSeconds { get; set; } = 10;
     public int CommandTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>A copy that shares no list with this one, for a stored backend taken from the configured (shared) options.</summary>
+    public BackendOptions Clone()
+    {
+        var copy = (BackendOptions)MemberwiseClone();
+        copy.Pools = [.. Pools];
+        copy.DatasetCreationOptions = new(DatasetCreationOptions);
+        return copy;
+    }
 }

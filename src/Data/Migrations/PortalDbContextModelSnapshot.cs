@@ -246,29 +246,11 @@ namespace ZfsPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("CommandTimeoutSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ConnectTimeoutSeconds")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DatasetCreationOptions")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DatasetPrefix")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("ExportfsPath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Health")
                         .IsRequired()
@@ -278,76 +260,13 @@ namespace ZfsPortal.Data.Migrations
                     b.Property<string>("HealthMessage")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Host")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HostKeySha256")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime?>("LastCheckedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastUpAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NfsHelper")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Pools")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Port")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PrivateKeyPath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServiceIp")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ShareExportIp")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SnapshotPrefix")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SudoPath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("User")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ZfsDialect")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ZfsPath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ZpoolPath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
-
-                    b.HasIndex("Name")
-                        .IsUnique();
 
                     b.ToTable("Backends");
                 });
@@ -910,7 +829,104 @@ namespace ZfsPortal.Data.Migrations
                                 .HasForeignKey("BackendId");
                         });
 
+                    b.OwnsOne("ZfsPortal.Storage.BackendOptions", "Settings", b1 =>
+                        {
+                            b1.Property<Guid>("BackendId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("CommandTimeoutSeconds")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("ConnectTimeoutSeconds")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("DatasetCreationOptions")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("DatasetPrefix")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ExportfsPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Host")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("HostKeySha256")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("NfsHelper")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Pools")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Port")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("PrivateKeyPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ServiceIp")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ShareExportIp")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SnapshotPrefix")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SudoPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("User")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ZfsDialect")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ZfsPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ZpoolPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("BackendId");
+
+                            b1.HasIndex("Name")
+                                .IsUnique();
+
+                            b1.ToTable("Backends");
+
+                            b1.WithOwner()
+                                .HasForeignKey("BackendId");
+                        });
+
                     b.Navigation("PoolReadings");
+
+                    b.Navigation("Settings")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.OperationStep", b =>

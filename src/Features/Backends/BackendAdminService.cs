@@ -38,16 +38,19 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             .GroupBy(s => new { s.BackendName, s.Pool })
             .Select(g => new { g.Key.BackendName, g.Key.Pool, GiB = g.Sum(s => (long)s.SizeGiB), Count = g.Count() })
             .ToListAsync(ct);
-        var backends = await db.Backends.AsNoTracking().OrderBy(b => b.Name).ToListAsync(ct);
-        return backends.Select(b => new BackendRow(b.Id, b.Name, b.Host, b.Port, b.User, b.Enabled, b.Health, b.HealthMessage,
-            b.LastCheckedAt, b.LastUpAt, b.HostKeySha256.Length > 0, b.HostKeySha256, b.NfsHelper,
-            b.Pools.Select(pool =>
+        var backends = await db.Backends.AsNoTracking().OrderBy(b => b.Settings.Name).ToListAsync(ct);
+        return backends.Select(b =>
+        {
+            var s = b.Settings;
+            var pools = s.Pools.Select(pool =>
             {
                 var reading = b.PoolReadings.FirstOrDefault(r => r.Pool == pool);
-                var shares = promised.FirstOrDefault(p => p.BackendName == b.Name && p.Pool == pool);
+                var shares = promised.FirstOrDefault(p => p.BackendName == s.Name && p.Pool == pool);
                 return new PoolView(pool, reading?.AvailableBytes, reading?.UsedBytes, shares?.GiB ?? 0, shares?.Count ?? 0);
-            }).ToList(),
-            ToInput(b))).ToList();
+            }).ToList();
+            return new BackendRow(b.Id, s.Name, s.Host, s.Port, s.User, b.Enabled, b.Health, b.HealthMessage, b.LastCheckedAt,
+                b.LastUpAt, s.HostKeySha256.Length > 0, s.HostKeySha256, s.NfsHelper, pools, ToInput(s));
+        }).ToList();
     }
 
     public Task<CommandResult> CreateAsync(CurrentUser admin, BackendInput input, CancellationToken ct = default) => SaveAsync(admin, null, input, ct);
@@ -63,7 +66,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         if (backend is null)
             return CommandResult.Refused("That backend does not exist.");
         backend.Enabled = enabled;
-        AuditLog.Add(db, Now, admin, enabled ? "backend.enable" : "backend.disable", $"backend {backend.Name}");
+        AuditLog.Add(db, Now, admin, enabled ? "backend.enable" : "backend.disable", $"backend {backend.Settings.Name}");
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(id, enabled ? null : "Disabled: its shares keep working, but no new share is placed on it.");
     }
@@ -78,7 +81,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             return (null, "That backend does not exist.");
         try
         {
-            return (await probe.FetchHostKeyAsync(backend.ToOptions(), ct), null);
+            return (await probe.FetchHostKeyAsync(backend.Settings, ct), null);
         }
         catch (StorageHostException ex)
         {
@@ -99,8 +102,8 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             return CommandResult.Refused($"The host now presents {now.Sha256Fingerprint}, not the key you confirmed. Fetch it again and compare it with the host before pinning.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var backend = await db.Backends.SingleAsync(b => b.Id == id, ct);
-        backend.HostKeySha256 = now.Sha256Fingerprint;
-        AuditLog.Add(db, Now, admin, "backend.pin_host_key", $"backend {backend.Name}", detail: $"{now.KeyType} SHA256:{now.Sha256Fingerprint}");
+        backend.Settings.HostKeySha256 = now.Sha256Fingerprint;
+        AuditLog.Add(db, Now, admin, "backend.pin_host_key", $"backend {backend.Settings.Name}", detail: $"{now.KeyType} SHA256:{now.Sha256Fingerprint}");
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(id);
     }
@@ -112,9 +115,9 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         var backend = await FindAsync(id, ct);
         if (backend is null)
             return (null, "That backend does not exist.");
-        var report = await probe.PreflightAsync(backend.ToOptions(), ct);
+        var report = await probe.PreflightAsync(backend.Settings, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        AuditLog.Add(db, Now, admin, "backend.preflight", $"backend {backend.Name}",
+        AuditLog.Add(db, Now, admin, "backend.preflight", $"backend {backend.Settings.Name}",
             detail: report.Passed ? "all checks passed" : string.Join("; ", report.Checks.Where(c => c.Outcome == CheckOutcome.Failed).Select(c => c.Name)));
         await db.SaveChangesAsync(ct);
         return (report, null);
@@ -133,7 +136,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         var errors = new Dictionary<string, string>();
         var values = Validate(input, errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (values is not null && await db.Backends.AnyAsync(b => b.Name == values.Name && b.Id != id, ct))
+        if (values is not null && await db.Backends.AnyAsync(b => b.Settings.Name == values.Name && b.Id != id, ct))
             errors[NameField] = $"A backend named '{values.Name}' exists already.";
         if (errors.Count > 0 || values is null)
             return new CommandResult(null, errors);
@@ -141,18 +144,18 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         var backend = id is null ? new Backend { CreatedAt = Now } : await db.Backends.SingleOrDefaultAsync(b => b.Id == id, ct);
         if (backend is null)
             return CommandResult.Refused("That backend does not exist.");
-        if (id is not null && backend.Name != values.Name && await db.Shares.AnyAsync(s => s.BackendName == backend.Name, ct))
+        if (id is not null && backend.Settings.Name != values.Name && await db.Shares.AnyAsync(s => s.BackendName == backend.Settings.Name, ct))
             return CommandResult.Refused(NameField, "Shares live on this backend under its name; it cannot be renamed.");
         // A different address is a different host until an admin says otherwise: its key must be pinned again.
-        var pin = backend.Host == values.Host && backend.Port == values.Port ? backend.HostKeySha256 : "";
-        values.HostKeySha256 = pin;
-        backend.CopyFrom(values);
+        var old = backend.Settings;
+        values.HostKeySha256 = old.Host == values.Host && old.Port == values.Port ? old.HostKeySha256 : "";
+        backend.Settings = values;
         if (id is null)
             db.Backends.Add(backend);
         AuditLog.Add(db, Now, admin, id is null ? "backend.create" : "backend.update", $"backend {values.Name}",
             detail: $"{values.User}@{values.Host}:{values.Port}, pools {string.Join(",", values.Pools)}");
         await db.SaveChangesAsync(ct);
-        return CommandResult.Done(backend.Id, pin.Length == 0 ? "Saved. Pin the host key next: the portal will not connect until it is pinned." : null);
+        return CommandResult.Done(backend.Id, values.HostKeySha256.Length == 0 ? "Saved. Pin the host key next: the portal will not connect until it is pinned." : null);
     }
 
     private static BackendOptions? Validate(BackendInput input, Dictionary<string, string> errors)
@@ -187,7 +190,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         return errors.Count == 0 ? o : null;
     }
 
-    private static BackendInput ToInput(Backend b) => new(b.Name, b.Host, b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), b.User,
+    private static BackendInput ToInput(BackendOptions b) => new(b.Name, b.Host, b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), b.User,
         b.PrivateKeyPath, b.ShareExportIp, b.ServiceIp, string.Join(", ", b.Pools), b.DatasetPrefix, b.SnapshotPrefix,
         string.Join("\n", b.DatasetCreationOptions.Select(kv => $"{kv.Key}={kv.Value}")), b.NfsHelper, b.ZfsPath, b.ZpoolPath,
         b.ExportfsPath, b.SudoPath);

@@ -11,9 +11,9 @@ public sealed class BackendCatalog(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<BackendOptions> GetAsync(string name, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var backend = await db.Backends.AsNoTracking().SingleOrDefaultAsync(b => b.Name == name, ct)
+        var backend = await db.Backends.AsNoTracking().SingleOrDefaultAsync(b => b.Settings.Name == name, ct)
                       ?? throw new InvalidOperationException($"Backend '{name}' no longer exists in the portal; an admin must restore it.");
-        return backend.ToOptions();
+        return backend.Settings;
     }
 
     /// <summary>Every backend (optionally only the one named), enabled or not; placement judges each.</summary>
@@ -21,8 +21,8 @@ public sealed class BackendCatalog(IDbContextFactory<PortalDbContext> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Backends.AsNoTracking()
-            .Where(b => name == null || b.Name == name)
-            .OrderBy(b => b.Name)
+            .Where(b => name == null || b.Settings.Name == name)
+            .OrderBy(b => b.Settings.Name)
             .ToListAsync(ct);
     }
 }

@@ -19,7 +19,7 @@ public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFa
         List<Backend> backends;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             backends = await db.Backends.AsNoTracking().Where(b => b.Enabled).ToListAsync(ct);
-        var reports = await Task.WhenAll(backends.Select(async b => (b.Id, Report: await probe.CheckHealthAsync(b.ToOptions(), ct))));
+        var reports = await Task.WhenAll(backends.Select(async b => (b.Id, Report: await probe.CheckHealthAsync(b.Settings, ct))));
 
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {

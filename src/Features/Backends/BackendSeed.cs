@@ -10,26 +10,24 @@ namespace ZfsPortal.Features.Backends;
 /// afterwards admins manage them. With <c>Storage:SyncFromConfiguration</c> (the local dev host, whose
 /// keys change when it is rebuilt) the configuration also overwrites them at every start.
 /// </summary>
-public sealed class BackendSeed(IDbContextFactory<PortalDbContext> dbFactory, IOptions<StorageOptions> storage, IConfiguration configuration)
+public sealed class BackendSeed(IDbContextFactory<PortalDbContext> dbFactory, IOptions<StorageOptions> storage)
 {
     public async Task<int> SeedAsync(CancellationToken ct)
     {
-        var overwrite = configuration.GetValue<bool>("Storage:SyncFromConfiguration");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var changed = 0;
         foreach (var configured in storage.Value.Backends)
         {
-            var existing = await db.Backends.SingleOrDefaultAsync(b => b.Name == configured.Name, ct);
+            // Copies: the configured options are shared by the whole app and must not become tracked rows.
+            var existing = await db.Backends.SingleOrDefaultAsync(b => b.Settings.Name == configured.Name, ct);
             if (existing is null)
             {
-                var backend = new Backend();
-                backend.CopyFrom(configured);
-                db.Backends.Add(backend);
+                db.Backends.Add(new Backend { Settings = configured.Clone() });
                 changed++;
             }
-            else if (overwrite)
+            else if (storage.Value.SyncFromConfiguration)
             {
-                existing.CopyFrom(configured);
+                existing.Settings = configured.Clone();
                 changed++;
             }
         }

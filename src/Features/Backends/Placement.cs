@@ -38,19 +38,19 @@ public sealed class Placement(BackendCatalog backends, IStorageHostFactory hosts
         PlacementResult? best = null;
         foreach (var backend in candidates)
         {
+            var settings = backend.Settings;
             if (!backend.Enabled)
             {
-                reasons.Add($"{backend.Name} is disabled");
+                reasons.Add($"{settings.Name} is disabled");
                 continue;
             }
             if (backend.Health == BackendHealth.Down)
             {
-                reasons.Add($"{backend.Name} is down ({backend.HealthMessage})");
+                reasons.Add($"{settings.Name} is down ({backend.HealthMessage})");
                 continue;
             }
-            var settings = backend.ToOptions();
             var host = hosts.Open(settings, log);
-            foreach (var pool in backend.Pools)
+            foreach (var pool in settings.Pools)
             {
                 PoolCapacity capacity;
                 if (RecentReading(backend, pool) is { } reading)
@@ -59,11 +59,11 @@ public sealed class Placement(BackendCatalog backends, IStorageHostFactory hosts
                     try { capacity = await host.GetPoolCapacityAsync(pool, ct); }
                     catch (StorageHostException ex)
                     {
-                        reasons.Add($"{backend.Name}/{pool} could not be read ({ex.Message.TrimEnd('.')})");
+                        reasons.Add($"{settings.Name}/{pool} could not be read ({ex.Message.TrimEnd('.')})");
                         continue;
                     }
                 var free = capacity.AvailableBytes - (long)(reserve * (capacity.AvailableBytes + capacity.UsedBytes));
-                reasons.Add($"{backend.Name}/{pool} has {Gib(free)} GiB free");
+                reasons.Add($"{settings.Name}/{pool} has {Gib(free)} GiB free");
                 if (free >= needed && (best is null || free > best.FreeBytes))
                     best = new PlacementResult(settings, pool, free);
             }

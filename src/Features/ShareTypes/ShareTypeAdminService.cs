@@ -93,7 +93,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (name is not null && await db.ShareTypes.AnyAsync(t => t.Name == name && t.Id != id, ct))
             errors[NameField] = $"A share type named '{name}' exists already.";
-        if (backend is not null && !await db.Backends.AnyAsync(b => b.Name == backend, ct))
+        if (backend is not null && !await db.Backends.AnyAsync(b => b.Settings.Name == backend, ct))
             errors[BackendField] = $"There is no backend named '{backend}'.";
         var known = await db.Projects.Where(p => input.ProjectIds.Contains(p.Id)).CountAsync(ct);
         if (known != input.ProjectIds.Distinct().Count())

@@ -43,7 +43,7 @@ public sealed class SnapshotService(OperationIntake intake)
                 CreatedAt = work.Now, UpdatedAt = work.Now,
             };
             // The ZFS name comes from ids only, fixed now so that a resumed job finds the same snapshot.
-            var prefix = await db.Backends.Where(b => b.Name == share.BackendName).Select(b => b.SnapshotPrefix).SingleAsync(ct);
+            var prefix = await db.Backends.Where(b => b.Settings.Name == share.BackendName).Select(b => b.Settings.SnapshotPrefix).SingleAsync(ct);
             snapshot.ZfsName = $"{share.Dataset}@{prefix}{snapshot.Id:N}";
             db.Snapshots.Add(snapshot);
             share.Project.QuotaStamp = Guid.NewGuid();

@@ -13,13 +13,14 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDisposab
     private readonly DbContextOptions<PortalDbContext> _options;
 
     /// <param name="pooled">Pool connections as the portal does (a test of per-connection state wants it).</param>
-    public TestDatabase(bool pooled = false)
+    /// <param name="migrateTo">Stop at this migration, for a test of the upgrade from it; the latest by default.</param>
+    public TestDatabase(bool pooled = false, string? migrateTo = null)
     {
         _options = new DbContextOptionsBuilder<PortalDbContext>()
             .UseSqlite($"Data Source={Path.Combine(_dir, "portal.db")};Default Timeout=30;Pooling={pooled}")
             .Options;
         using var db = CreateDbContext();
-        db.Database.Migrate();
+        db.Database.Migrate(migrateTo);
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
     }
 

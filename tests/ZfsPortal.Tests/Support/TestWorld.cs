@@ -66,13 +66,7 @@ public sealed class TestWorld : IDisposable
         Fake = new FakeStorageHost(backend);
         Hosts = hosts ?? Fake;
         Backend = backend ?? Fake.Backend;
-        var row = new Backend();
-        row.CopyFrom(Backend);
-        using (var db = Db.CreateDbContext())
-        {
-            db.Backends.Add(row);
-            db.SaveChanges();
-        }
+        AddBackend(Backend);
         _identity = new Lazy<ServiceProvider>(BuildIdentity);
         _services = BuildServices();
         CreateShares = Get<CreateShareService>();
@@ -159,10 +153,9 @@ public sealed class TestWorld : IDisposable
     /// <summary>Adds another backend, as an admin would.</summary>
     public void AddBackend(BackendOptions backend)
     {
-        var row = new Backend();
-        row.CopyFrom(backend);
         using var db = Db.CreateDbContext();
-        db.Backends.Add(row);
+        // A copy: the fake host keeps the options it was given, and a test may change the stored row.
+        db.Backends.Add(new Backend { Settings = backend.Clone() });
         db.SaveChanges();
     }
 
@@ -170,7 +163,7 @@ public sealed class TestWorld : IDisposable
     public void UpdateBackend(Action<Backend> change, string? name = null)
     {
         using var db = Db.CreateDbContext();
-        var row = db.Backends.Single(b => b.Name == (name ?? Backend.Name));
+        var row = db.Backends.Single(b => b.Settings.Name == (name ?? Backend.Name));
         change(row);
         db.SaveChanges();
     }

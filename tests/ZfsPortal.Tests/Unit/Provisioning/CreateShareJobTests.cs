@@ -22,7 +22,7 @@ public sealed class CreateShareJobTests : IDisposable
     [Fact]
     public async Task The_job_creates_the_dataset_with_refquota_and_the_share_becomes_available()
     {
-        _world.UpdateBackend(b => b.DatasetCreationOptions = new() { ["compression"] = "lz4" });
+        _world.UpdateBackend(b => b.Settings.DatasetCreationOptions = new() { ["compression"] = "lz4" });
         var shareId = await RequestAsync(size: "2");
 
         await _world.RunQueuedJobsAsync();

@@ -18,7 +18,7 @@ public sealed class PlacementTests : IDisposable
     {
         _world.Fake.AddPool("small", 10L << 30);
         _world.Fake.AddPool("large", 50L << 30);
-        _world.UpdateBackend(b => b.Pools = ["small", "large"]);
+        _world.UpdateBackend(b => b.Settings.Pools = ["small", "large"]);
 
         Assert.Equal("large", (await PlaceAsync(5)).Pool);
     }

@@ -135,4 +135,26 @@ public sealed class StorageOptionsValidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("Storage:Backends:0:Port", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SyncFromConfiguration_binds_with_the_backends_and_is_off_by_default()
+    {
+        var settings = ValidBackend();
+        using (var services = Build(settings))
+            Assert.False(services.GetRequiredService<IOptions<StorageOptions>>().Value.SyncFromConfiguration);
+
+        settings["Storage:SyncFromConfiguration"] = "true";
+        using (var services = Build(settings))
+            Assert.True(services.GetRequiredService<IOptions<StorageOptions>>().Value.SyncFromConfiguration);
+    }
+
+    [Fact]
+    public void A_SyncFromConfiguration_that_is_not_a_boolean_is_refused_naming_the_key()
+    {
+        var settings = ValidBackend();
+        settings["Storage:SyncFromConfiguration"] = "yes";
+        using var services = Build(settings);
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IOptions<StorageOptions>>().Value);
+        Assert.Contains("Storage:SyncFromConfiguration", error.Message, StringComparison.Ordinal);
+    }
 }
