@@ -17,8 +17,8 @@ internal static class Ops
 
     /// <summary>
     /// Medians of 30 of Debian's python3-manila (Zed) ZFSonLinux driver, run standalone against the same kind of
-    /// host (/work/shared/notes/storage-host.md, "The peer"). Manila measured no deny; its allow figure is the
-    /// nearest (the driver applies access the same way for both).
+    /// host (docs/benchmarks.md lists them as the "Manila driver" column). Manila measured no deny; its allow figure
+    /// is the nearest (the driver applies access the same way for both).
     /// </summary>
     public static double? Manila(string op) => op switch
     {
