@@ -80,6 +80,7 @@ public static class PortalServices
         }
 
         services.AddPortalCore();
+        services.AddScoped<DemoSeed>();
 
         // Bottom right: at the top right, snackbars cover the share page's Extend/Shrink/Delete buttons.
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);

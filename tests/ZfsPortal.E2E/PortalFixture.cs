@@ -32,8 +32,8 @@ public sealed class PortalFixture : IAsyncLifetime
     public static string BackendJsonPath { get; } = LocalBackend.DefaultPath();
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public const string TenantEmail = "tenant@zfsportal.local";
-    public const string AdminEmail = "admin@zfsportal.local";
+    public const string TenantEmail = TestPortal.TenantEmail;
+    public const string AdminEmail = TestPortal.AdminEmail;
     // Test-only passwords: at least 12 characters with a digit, upper and lower case and a symbol.
     public const string TenantPassword = "E2e-Tenant-Passw0rd!";
     public const string AdminPassword = "E2e-Admin-Passw0rd!";
@@ -47,8 +47,7 @@ public sealed class PortalFixture : IAsyncLifetime
     // Dataset → the order it became known in: cleanup goes newest first (a clone before the share it was cloned from).
     private readonly ConcurrentDictionary<string, long> _datasets = new(StringComparer.Ordinal);
     private long _tracked;
-    private PortalFactory? _factory;
-    private string? _dataDir;
+    private TestPortal? _factory;
     private bool _started;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -82,30 +81,21 @@ public sealed class PortalFixture : IAsyncLifetime
             foreach (var png in Directory.EnumerateFiles(ScreenshotDirectory, "*.png"))
                 File.Delete(png);
 
-        var settings = LoadBackendSettings();
+        var backend = LocalBackend.Read(BackendJsonPath);
+        (Pool, DatasetPrefix, ShareExportIp) = (backend.Pools[0], backend.DatasetPrefix, backend.ShareExportIp);
         await CheckPoolIsUpAsync();
 
         try
         {
-            _dataDir = Directory.CreateTempSubdirectory("zfsportal-e2e-").FullName;
-            settings["Portal:DataDirectory"] = _dataDir;
-            settings["Portal:WorkerCount"] = "2";
-            settings["Portal:QueuePollMilliseconds"] = "100";
-            settings["Portal:RunJobs"] = "true";
-            settings["Seed:Demo"] = "true";
-            settings["Seed:AdminEmail"] = AdminEmail;
-            settings["Seed:AdminPassword"] = AdminPassword;
-            settings["Seed:TenantEmail"] = TenantEmail;
-            settings["Seed:TenantPassword"] = TenantPassword;
-            settings["Seed:DemoProject"] = "demo";
-            settings["Logging:LogLevel:Default"] = "Warning";
-            settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
-
-            _factory = new PortalFactory(settings);
-            _factory.UseKestrel(0);
-            _factory.StartServer();
+            _factory = new TestPortal(backend, TenantPassword, new Dictionary<string, string?>
+            {
+                ["Portal:WorkerCount"] = "2",
+                ["Portal:QueuePollMilliseconds"] = "100",
+                ["Portal:RunJobs"] = "true",
+                ["Seed:AdminPassword"] = AdminPassword,
+            });
+            BaseAddress = _factory.StartOnKestrel();
             _started = true;
-            BaseAddress = _factory.ClientOptions.BaseAddress;
 
             Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
             Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -207,7 +197,8 @@ public sealed class PortalFixture : IAsyncLifetime
                 foreach (var share in shares.OrderBy(s => s.CreatedAt))
                     TrackDataset(share.Dataset!);
             });
-            // Stop the portal (and its Hangfire workers) before touching the datasets they may still work on.
+            // Stop the portal (and its Hangfire workers) before touching the datasets they may still work on; this also
+            // deletes its data folder.
             await Try("stopping the portal", () => _factory.DisposeAsync().AsTask());
             _factory = null;
         }
@@ -234,28 +225,9 @@ public sealed class PortalFixture : IAsyncLifetime
         }
         problems.AddRange(errors.Values);
 
-        if (_dataDir is not null)
-        {
-            SqliteConnection.ClearAllPools();
-            await Try("deleting the data folder", () =>
-            {
-                Directory.Delete(_dataDir, recursive: true);
-                return Task.CompletedTask;
-            });
-            _dataDir = null;
-        }
-
         Console.WriteLine($"[e2e] fixture lived {_clock.Elapsed.TotalSeconds:F1} s; destroyed {_datasets.Count} dataset(s).");
         if (problems.Count > 0)
             throw new InvalidOperationException("E2E cleanup failed:\n  " + string.Join("\n  ", problems));
-    }
-
-    /// <summary>backend.json (written by scripts/storage-host.sh up) flattened into Storage:Backends:0:* settings.</summary>
-    private Dictionary<string, string?> LoadBackendSettings()
-    {
-        var backend = LocalBackend.Read(BackendJsonPath);
-        (Pool, DatasetPrefix, ShareExportIp) = (backend.Pools[0], backend.DatasetPrefix, backend.ShareExportIp);
-        return LocalBackend.Settings(backend).ToDictionary(s => s.Key, s => (string?)s.Value, StringComparer.OrdinalIgnoreCase);
     }
 
     private async Task CheckPoolIsUpAsync()
@@ -282,15 +254,5 @@ public sealed class PortalFixture : IAsyncLifetime
             if (File.Exists(Path.Combine(dir.FullName, "ZfsPortal.E2E.csproj")))
                 return dir.FullName;
         return AppContext.BaseDirectory;
-    }
-
-    private sealed class PortalFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            // UseSetting reaches Program before AddPortal reads the configuration (host settings become arguments).
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-        }
     }
 }

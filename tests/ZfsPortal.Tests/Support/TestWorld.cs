@@ -19,7 +19,6 @@ using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Backends;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
-using ZfsPortal.Tests.Fakes;
 
 namespace ZfsPortal.Tests.Support;
 

@@ -1,0 +1,34 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace ZfsPortal.Tests.Support;
+
+/// <summary>
+/// bUnit with MudBlazor's services, loose JS interop and instant snackbars, as MudBlazor's own tests do.
+/// Call <see cref="Interactive"/> after registering the test's services (bUnit requires that order).
+/// </summary>
+public abstract class MudTestContext : BunitContext, IAsyncLifetime
+{
+    protected MudTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.ShowTransitionDuration = 0;
+            o.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+    }
+
+    protected void Interactive(bool interactive = true) =>
+        SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor registers services that only dispose asynchronously; xunit 2 would otherwise call Dispose.
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    protected IRenderedComponent<MudPopoverProvider> RenderPopovers() => Render<MudPopoverProvider>();
+}
