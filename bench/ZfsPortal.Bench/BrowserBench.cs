@@ -1,9 +1,9 @@
-using ZfsPortal.Features.Shares.Create;
-using ZfsPortal.Features.Shares.Resize;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares.Create;
+using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 
 namespace ZfsPortal.Bench;

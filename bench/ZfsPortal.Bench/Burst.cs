@@ -1,10 +1,10 @@
-using ZfsPortal.Features.Backends;
-using ZfsPortal.Features.Shares.Create;
 using System.Diagnostics;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Hosting;
 using ZfsPortal.Provisioning;

@@ -1,5 +1,5 @@
-using ZfsPortal.Features.Shares;
 using System.Diagnostics;
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 

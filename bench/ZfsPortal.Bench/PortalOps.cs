@@ -1,11 +1,11 @@
-using ZfsPortal.Features.Shares.Create;
-using ZfsPortal.Features.Shares.Delete;
-using ZfsPortal.Features.Shares.Resize;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Shares.Create;
+using ZfsPortal.Features.Shares.Delete;
+using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.Snapshots;
 

@@ -1,5 +1,5 @@
-using Hangfire;
 using Hangfire.Storage.SQLite;
+using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -8,13 +8,13 @@ using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Approvals;
 using ZfsPortal.Features.Audit;
-using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Backends;
 using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Projects;
-using ZfsPortal.Features.Snapshots;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
+using ZfsPortal.Features.Snapshots;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 

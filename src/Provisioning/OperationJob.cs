@@ -61,8 +61,15 @@ public sealed class OperationJob(
             operation = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == operationId, ct);
         }
 
-        var handler = _handlers[operation.Kind];
         var run = new OperationRun(operation, dbFactory, events, time);
+        if (!_handlers.TryGetValue(operation.Kind, out var handler))
+        {
+            // Ended, not left running: recovery would claim it again forever (a build without the kind's handler).
+            log.LogError("Operation {OperationId}: no handler for {Kind}", operationId, operation.Kind);
+            await run.FinishAsync(false, $"This portal cannot carry out {operation.Kind} operations; ask an admin to check its version.",
+                (_, _) => Task.CompletedTask, CancellationToken.None);
+            return;
+        }
         try
         {
             await handler.RunAsync(run, ct);

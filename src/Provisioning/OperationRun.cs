@@ -122,6 +122,11 @@ public sealed class OperationRun(
         return await db.Shares.AsNoTracking().Include(s => s.ShareType).SingleAsync(s => s.Id == ShareId, ct);
     }
 
+    /// <summary>The snapshot a snapshot operation works on.</summary>
+    public async Task<Snapshot> LoadSnapshotAsync(CancellationToken ct) =>
+        await ReadAsync(db => db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == SnapshotId, ct), ct)
+        ?? throw new InvalidOperationException("The snapshot record is gone.");
+
     /// <summary>Saves a change to the share before the host is touched, so a resumed run sees it.</summary>
     public async Task UpdateShareAsync(Action<Share> change, CancellationToken ct)
     {
@@ -144,6 +149,25 @@ public sealed class OperationRun(
                 share.UpdatedAt = now;
             }
         }, ct);
+
+    /// <summary>
+    /// Ends the operation as failed: the share in its named error state with the sentence that says what to do, and
+    /// any size it had reserved released.
+    /// </summary>
+    public Task FailShareAsync(ShareStatus errorState, string message, CancellationToken ct) =>
+        FinishAsync(false, message, s => (s.Status, s.StatusMessage, s.PendingSizeGiB) = (errorState, message, null), ct);
+
+    /// <summary>Ends the operation as failed, with the snapshot it works on in its named error state.</summary>
+    public Task FailSnapshotAsync(SnapshotStatus errorState, string message, CancellationToken ct) =>
+        FinishAsync(false, message, async (db, now) =>
+        {
+            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == SnapshotId, ct) is { } row)
+                (row.Status, row.StatusMessage, row.UpdatedAt) = (errorState, message, now);
+        }, ct);
+
+    /// <summary>"What could not be done: why. What to do." — the shape of every failure a user reads.</summary>
+    public static string Sentence(string whatFailed, Exception failure, string advice) =>
+        $"{whatFailed}: {failure.Message.TrimEnd('.')}. {advice}";
 
     /// <summary>Ends the operation and applies its final changes (any rows) in one transaction.</summary>
     public async Task FinishAsync(bool succeeded, string? message, Func<PortalDbContext, DateTime, Task> finalChanges, CancellationToken ct)

@@ -1,9 +1,9 @@
-using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 

@@ -1,7 +1,7 @@
-using ZfsPortal.Features.Shares;
-using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Access;
@@ -63,8 +63,8 @@ public sealed class SyncAccessRulesHandler(ShareHosts shareHosts) : IOperationHa
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
     {
-        var message = $"The NFS exports could not be updated: {failure.Message.TrimEnd('.')}. "
-                      + "Remove the rule and add it again, or ask an admin to check the backend.";
+        var message = OperationRun.Sentence("The NFS exports could not be updated", failure,
+            "Remove the rule and add it again, or ask an admin to check the backend.");
         return run.FinishAsync(false, message, async (db, now) =>
         {
             foreach (var rule in await db.AccessRules

@@ -1,9 +1,9 @@
-using ZfsPortal.Features.Shares.Create;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Quotas;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Features.Approvals;

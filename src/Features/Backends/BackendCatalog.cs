@@ -1,6 +1,6 @@
-using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Backends;

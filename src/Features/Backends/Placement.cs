@@ -1,9 +1,9 @@
-using ZfsPortal.Features.Shares;
-using ZfsPortal.Provisioning;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Hosting;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Backends;

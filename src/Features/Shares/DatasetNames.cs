@@ -1,4 +1,5 @@
 using ZfsPortal.Provisioning;
+
 namespace ZfsPortal.Features.Shares;
 
 /// <summary>Dataset names come from ids only, never from user text.</summary>

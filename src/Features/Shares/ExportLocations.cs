@@ -1,6 +1,6 @@
-using ZfsPortal.Provisioning;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Features.Shares;
 

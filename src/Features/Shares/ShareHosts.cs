@@ -1,6 +1,6 @@
+using ZfsPortal.Data;
 using ZfsPortal.Features.Backends;
 using ZfsPortal.Provisioning;
-using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares;
@@ -13,6 +13,14 @@ public sealed class ShareHosts(BackendCatalog backends, IStorageHostFactory host
         var backend = await backends.GetAsync(share.BackendName
             ?? throw new InvalidOperationException("The share was never placed on a backend."), ct);
         return (backend, hosts.Open(backend, run));
+    }
+
+    /// <summary>The operation's share, as recorded now, and the host it lives on.</summary>
+    public async Task<(Share Share, IStorageHost Host)> OpenAsync(OperationRun run, CancellationToken ct)
+    {
+        var share = await run.LoadShareAsync(ct);
+        var (_, host) = await OpenAsync(share, run, ct);
+        return (share, host);
     }
 
     /// <summary>The mount point kept from the share's creation; shares made before it was kept ask the host.</summary>

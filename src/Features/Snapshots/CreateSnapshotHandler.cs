@@ -1,10 +1,9 @@
-using ZfsPortal.Features.Shares;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
-using ZfsPortal.Storage;
-
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Snapshots;
 
@@ -20,9 +19,8 @@ public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHan
 
     public async Task RunAsync(OperationRun run, CancellationToken ct)
     {
-        var share = await run.LoadShareAsync(ct);
-        var snapshot = await SnapshotOf(run, ct);
-        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
+        var (share, host) = await shareHosts.OpenAsync(run, ct);
+        var snapshot = await run.LoadSnapshotAsync(ct);
         var used = await run.StepAsync($"Create snapshot {snapshot.ZfsName}", async note =>
         {
             try
@@ -47,16 +45,8 @@ public sealed class CreateSnapshotHandler(ShareHosts shareHosts) : IOperationHan
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
     {
-        var message = $"The snapshot could not be created: {failure.Message.TrimEnd('.')}. Delete it and try again; "
-                      + "if it fails again, ask an admin to check the backend.";
-        return run.FinishAsync(false, message, async (db, now) =>
-        {
-            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct) is { } row)
-                (row.Status, row.StatusMessage, row.UpdatedAt) = (SnapshotStatus.Error, message, now);
-        }, ct);
+        var message = OperationRun.Sentence("The snapshot could not be created", failure,
+            "Delete it and try again; if it fails again, ask an admin to check the backend.");
+        return run.FailSnapshotAsync(SnapshotStatus.Error, message, ct);
     }
-
-    internal static async Task<Snapshot> SnapshotOf(OperationRun run, CancellationToken ct) =>
-        await run.ReadAsync(db => db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct), ct)
-        ?? throw new InvalidOperationException("The snapshot record is gone.");
 }

@@ -1,9 +1,8 @@
-using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
-using ZfsPortal.Storage;
-
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Snapshots;
 
@@ -16,9 +15,8 @@ public sealed class DeleteSnapshotHandler(ShareHosts shareHosts) : IOperationHan
 
     public async Task RunAsync(OperationRun run, CancellationToken ct)
     {
-        var share = await run.LoadShareAsync(ct);
-        var snapshot = await CreateSnapshotHandler.SnapshotOf(run, ct);
-        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
+        var (share, host) = await shareHosts.OpenAsync(run, ct);
+        var snapshot = await run.LoadSnapshotAsync(ct);
         await run.StepAsync($"Destroy snapshot {snapshot.ZfsName}", async note =>
         {
             if (!await host.DestroySnapshotAsync(snapshot.ZfsName, ct))
@@ -31,14 +29,7 @@ public sealed class DeleteSnapshotHandler(ShareHosts shareHosts) : IOperationHan
         }, ct);
     }
 
-    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
-    {
-        var message = $"The snapshot could not be deleted: {failure.Message.TrimEnd('.')}. It is still there; "
-                      + "try again, and if it fails again ask an admin to check the backend.";
-        return run.FinishAsync(false, message, async (db, now) =>
-        {
-            if (await db.Snapshots.SingleOrDefaultAsync(s => s.Id == run.SnapshotId, ct) is { } row)
-                (row.Status, row.StatusMessage, row.UpdatedAt) = (SnapshotStatus.ErrorDeleting, message, now);
-        }, ct);
-    }
+    public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct) =>
+        run.FailSnapshotAsync(SnapshotStatus.ErrorDeleting, OperationRun.Sentence("The snapshot could not be deleted", failure,
+            "It is still there; try again, and if it fails again ask an admin to check the backend."), ct);
 }

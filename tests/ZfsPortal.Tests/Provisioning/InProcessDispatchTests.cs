@@ -1,9 +1,9 @@
-using ZfsPortal.Features.Shares.Create;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 

@@ -1,13 +1,13 @@
-using ZfsPortal.Features.Backends;
-using ZfsPortal.Features.Shares.Create;
 using System.Collections.Concurrent;
-using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Hosting;
 using ZfsPortal.Provisioning;
 

@@ -1,13 +1,13 @@
-using ZfsPortal.Features.Backends;
 using System.Security.Claims;
-using Bunit;
 using Bunit.TestDoubles;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Audit;
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Projects;
 using ZfsPortal.Provisioning;

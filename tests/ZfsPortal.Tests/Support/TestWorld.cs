@@ -1,22 +1,22 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using ZfsPortal.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
-using ZfsPortal.Features.Approvals;
-using ZfsPortal.Features.Projects;
-using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Approvals;
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Features.Common;
-using ZfsPortal.Features.Snapshots;
-using ZfsPortal.Hosting;
-using ZfsPortal.Features.Shares;
+using ZfsPortal.Features.Projects;
 using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares.Delete;
 using ZfsPortal.Features.Shares.Resize;
-using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Shares;
+using ZfsPortal.Features.ShareTypes;
+using ZfsPortal.Features.Snapshots;
+using ZfsPortal.Hosting;
 using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
@@ -147,6 +147,9 @@ public sealed class TestWorld : IDisposable
     /// <summary>An admin (not a member of any project).</summary>
     public CurrentUser Admin { get; } = new("admin-user-id", "admin@example.test", IsAdmin: true);
     public OperationJob Job { get; }
+
+    /// <summary>The handlers the portal's registration finds.</summary>
+    public IReadOnlyList<IOperationHandler> Handlers => [.. Get<IEnumerable<IOperationHandler>>()];
     public ShareType DefaultType { get; }
 
     /// <summary>Adds another backend, as an admin would.</summary>

@@ -1,6 +1,6 @@
-using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Features.Shares.Create;
 
@@ -61,8 +61,8 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
     {
-        var message = $"The share could not be created from the snapshot: {failure.Message.TrimEnd('.')}. "
-                      + "Delete this share and try again; if it fails again, ask an admin to check the backend.";
-        return run.FinishAsync(false, message, s => (s.Status, s.StatusMessage) = (ShareStatus.Error, message), ct);
+        var message = OperationRun.Sentence("The share could not be created from the snapshot", failure,
+            "Delete this share and try again; if it fails again, ask an admin to check the backend.");
+        return run.FailShareAsync(ShareStatus.Error, message, ct);
     }
 }

@@ -1,6 +1,6 @@
+using ZfsPortal.Data;
 using ZfsPortal.Features.Backends;
 using ZfsPortal.Provisioning;
-using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares.Create;
@@ -51,15 +51,10 @@ public sealed class CreateShareHandler(Placement placement, BackendCatalog backe
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
     {
-        var what = failure.Message.TrimEnd('.');
+        // Placement's own sentence already says what to do.
         var advice = failure is OperationStepFailedException { InnerException: NoValidBackendException }
             ? ""
-            : " Delete this share and request it again; if it fails again, ask an admin to check the backend (the operation's host commands are recorded).";
-        var message = $"The share could not be created: {what}.{advice}";
-        return run.FinishAsync(succeeded: false, message, s =>
-        {
-            s.Status = ShareStatus.Error;
-            s.StatusMessage = message;
-        }, ct);
+            : "Delete this share and request it again; if it fails again, ask an admin to check the backend (the operation's host commands are recorded).";
+        return run.FailShareAsync(ShareStatus.Error, OperationRun.Sentence("The share could not be created", failure, advice).TrimEnd(), ct);
     }
 }

@@ -1,4 +1,5 @@
 using ZfsPortal.Features.Shares;
+
 namespace ZfsPortal.Features.Shares.Create;
 
 /// <summary>

@@ -1,10 +1,10 @@
-using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
 using ZfsPortal.Features.Quotas;
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Provisioning;
 

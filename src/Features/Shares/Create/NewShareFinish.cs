@@ -1,5 +1,5 @@
-using ZfsPortal.Provisioning;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares.Create;

@@ -1,6 +1,6 @@
-using ZfsPortal.Provisioning;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares.Delete;
@@ -56,8 +56,8 @@ public sealed class DeleteShareHandler(ShareHosts shareHosts) : IOperationHandle
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct)
     {
-        var message = $"The share could not be deleted: {failure.Message.TrimEnd('.')}. "
-                      + "Its data is still there. Try deleting it again; if it keeps failing, ask an admin to check the backend.";
-        return run.FinishAsync(false, message, s => (s.Status, s.StatusMessage) = (ShareStatus.ErrorDeleting, message), ct);
+        var message = OperationRun.Sentence("The share could not be deleted", failure,
+            "Its data is still there. Try deleting it again; if it keeps failing, ask an admin to check the backend.");
+        return run.FailShareAsync(ShareStatus.ErrorDeleting, message, ct);
     }
 }

@@ -1,8 +1,8 @@
-using ZfsPortal.Features.Shares;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
+using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Features.Shares.Delete;

@@ -1,5 +1,5 @@
-using ZfsPortal.Provisioning;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares.Resize;
@@ -13,9 +13,8 @@ public sealed class ExtendShareHandler(ShareHosts shareHosts) : IOperationHandle
 
     public async Task RunAsync(OperationRun run, CancellationToken ct)
     {
-        var share = await run.LoadShareAsync(ct);
+        var (share, host) = await shareHosts.OpenAsync(run, ct);
         var target = share.PendingSizeGiB ?? throw new InvalidOperationException("No new size was recorded.");
-        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
         await ResizeSteps.SetSizeAsync(run, host, share, target, ct);
     }
 

@@ -1,5 +1,5 @@
-using ZfsPortal.Provisioning;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares.Resize;
@@ -21,8 +21,8 @@ internal static class ResizeSteps
     /// <summary>A failed resize keeps the old size and releases the reserved growth.</summary>
     internal static Task FailResizeAsync(OperationRun run, string done, ShareStatus errorState, Exception failure, CancellationToken ct)
     {
-        var message = $"The share could not be {done}: {failure.Message.TrimEnd('.')}. It keeps its old size; "
-                      + "try again, and if it fails again ask an admin to check the backend.";
-        return run.FinishAsync(false, message, s => (s.Status, s.StatusMessage, s.PendingSizeGiB) = (errorState, message, null), ct);
+        var message = OperationRun.Sentence($"The share could not be {done}", failure,
+            "It keeps its old size; try again, and if it fails again ask an admin to check the backend.");
+        return run.FailShareAsync(errorState, message, ct);
     }
 }

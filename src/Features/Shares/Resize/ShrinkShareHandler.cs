@@ -1,6 +1,6 @@
-using ZfsPortal.Provisioning;
 using System.Globalization;
 using ZfsPortal.Data;
+using ZfsPortal.Provisioning;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Shares.Resize;
@@ -17,9 +17,8 @@ public sealed class ShrinkShareHandler(ShareHosts shareHosts) : IOperationHandle
 
     public async Task RunAsync(OperationRun run, CancellationToken ct)
     {
-        var share = await run.LoadShareAsync(ct);
+        var (share, host) = await shareHosts.OpenAsync(run, ct);
         var target = share.PendingSizeGiB ?? throw new InvalidOperationException("No new size was recorded.");
-        var (_, host) = await shareHosts.OpenAsync(share, run, ct);
         var referenced = await run.StepAsync("Check that the data fits", async note =>
         {
             var props = await host.GetDatasetPropertiesAsync(share.Dataset!, ["referenced"], ct)

@@ -1,5 +1,5 @@
-using ZfsPortal.Features.Backends;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Backends;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Tests.Features.Backends;

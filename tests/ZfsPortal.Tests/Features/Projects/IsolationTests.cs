@@ -1,7 +1,7 @@
-using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Projects;
+using ZfsPortal.Features.Shares.Create;
 
 namespace ZfsPortal.Tests.Features.Projects;
 

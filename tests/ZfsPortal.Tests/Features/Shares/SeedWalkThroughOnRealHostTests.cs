@@ -1,7 +1,7 @@
-using ZfsPortal.Features.Shares.Create;
 using System.Globalization;
 using System.Text;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Storage;
 

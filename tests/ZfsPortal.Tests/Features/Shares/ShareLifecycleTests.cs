@@ -1,6 +1,6 @@
-using ZfsPortal.Features.Shares.Resize;
 using System.Globalization;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Storage;
 

@@ -1,5 +1,5 @@
-using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares;
 
 namespace ZfsPortal.Tests.Features.Snapshots;

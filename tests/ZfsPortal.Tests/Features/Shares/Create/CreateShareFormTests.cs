@@ -1,6 +1,6 @@
-using ZfsPortal.Features.Shares.Create;
 using Bunit;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 

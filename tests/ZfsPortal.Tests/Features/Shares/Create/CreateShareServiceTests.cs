@@ -1,6 +1,6 @@
-using ZfsPortal.Features.Shares.Create;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares;
 
 namespace ZfsPortal.Tests.Features.Shares.Create;
