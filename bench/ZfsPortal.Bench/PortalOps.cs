@@ -54,7 +54,7 @@ internal sealed class PortalOps(BenchPortal portal, ShareWatch watch)
             () => Creates.CreateAsync(user, new CreateShareRequest(project, type, Fmt.Inv($"b{i:D3}"), "", "1"), ct),
             id => id, id => Final.ShareAvailable(id, 1), ct);
         var rule = await MeasureAsync(Ops.Allow, OperationKind.SyncAccessRules, counted,
-            () => Access.AllowAsync(user, share, Fmt.Inv($"203.0.113.{(i % 250) + 1}"), "rw", rootSquash: true, ct),
+            () => Access.AllowAsync(user, share, Fmt.Inv($"203.0.113.{(i % 250) + 1}"), "rw", rootSquash: true, ct: ct),
             _ => share, Final.RuleActive, ct);
         await MeasureAsync(Ops.Deny, OperationKind.SyncAccessRules, counted,
             () => Access.DenyAsync(user, rule, ct), _ => share, Final.RuleGone, ct);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Storage;
@@ -32,6 +33,8 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             e.Property(p => p.Name).HasMaxLength(64);
             e.Property(p => p.QuotaStamp).IsConcurrencyToken();
             e.OwnsOne(p => p.Quotas);
+            // Optional: all its columns are null when the project adds nothing to its share types' policies.
+            e.OwnsOne(p => p.ExportPolicy, PolicyColumns);
             e.HasMany(p => p.Members).WithOne().HasForeignKey(m => m.ProjectId);
         });
         builder.Entity<ProjectMember>(e =>
@@ -46,6 +49,8 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             e.Property(t => t.Approval).HasConversion<string>();
             e.Property(t => t.DatasetProperties).HasConversion(JsonConverter<Dictionary<string, string>>(), DictionaryComparer());
             e.Property(t => t.ProjectIds).HasConversion(JsonConverter<List<Guid>>(), JsonComparer<List<Guid>>());
+            e.OwnsOne(t => t.ExportPolicy, PolicyColumns);
+            e.Navigation(t => t.ExportPolicy).IsRequired();
         });
 
         builder.Entity<Share>(e =>
@@ -133,6 +138,9 @@ public sealed partial class PortalDbContext
         "Ro" => NfsAccessLevel.ReadOnly,
         _ => throw new InvalidOperationException($"An access rule's stored level '{stored}' is neither Rw nor Ro."),
     };
+
+    private static void PolicyColumns<TOwner>(OwnedNavigationBuilder<TOwner, ExportPolicy> policy) where TOwner : class =>
+        policy.Property(p => p.AllowedNetworks).HasConversion(JsonConverter<List<string>>(), JsonComparer<List<string>>()).HasMaxLength(4096);
 
     private static ValueConverter<T, string> JsonConverter<T>() where T : new() => new(
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),

@@ -13,6 +13,11 @@ public sealed class Project
     /// </summary>
     public Guid QuotaStamp { get; set; } = Guid.NewGuid();
 
+    /// <summary>
+    /// Narrows the share types' export policies for this project's shares: a rule must pass both. Null: the types' alone.
+    /// </summary>
+    public ExportPolicy? ExportPolicy { get; set; }
+
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public List<ProjectMember> Members { get; set; } = [];
 }

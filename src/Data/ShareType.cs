@@ -32,4 +32,7 @@ public sealed class ShareType
 
     /// <summary>ZFS dataset properties set on every share of this type (e.g. compression=lz4).</summary>
     public Dictionary<string, string> DatasetProperties { get; set; } = [];
+
+    /// <summary>Which clients tenants may allow on this type's shares.</summary>
+    public ExportPolicy ExportPolicy { get; set; } = ExportPolicy.Default;
 }

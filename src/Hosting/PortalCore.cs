@@ -34,6 +34,7 @@ public static class PortalCore
         services.AddSingleton<ResizeShareService>();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<AccessService>();
+        services.AddSingleton<AccessApprovalService>();
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<UserManagerFactory>();
         services.AddSingleton<ProjectAdminService>();

@@ -40,6 +40,11 @@ public sealed partial record AccessTarget
 
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
+    /// <summary>True when every client <paramref name="other"/> names is inside this network (same family, same or longer prefix).</summary>
+    public bool Contains(AccessTarget other) =>
+        other.Address.AddressFamily == Address.AddressFamily && other.PrefixLength >= PrefixLength
+        && Mask(other.Address, PrefixLength).Equals(Address);
+
     public bool Equals(AccessTarget? other) => other is not null && string.Equals(Canonical, other.Canonical, StringComparison.Ordinal);
 
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Canonical);

@@ -974,6 +974,36 @@ namespace ZfsPortal.Data.Migrations
 
             modelBuilder.Entity("ZfsPortal.Data.Project", b =>
                 {
+                    b.OwnsOne("ZfsPortal.Data.ExportPolicy", "ExportPolicy", b1 =>
+                        {
+                            b1.Property<Guid>("ProjectId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("AllowedNetworks")
+                                .IsRequired()
+                                .HasMaxLength(4096)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("NoRootSquashAllowed")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("WiderNeedsApproval")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WidestIPv4Prefix")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WidestIPv6Prefix")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("ProjectId");
+
+                            b1.ToTable("Projects");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ProjectId");
+                        });
+
                     b.OwnsOne("ZfsPortal.Data.QuotaLimits", "Quotas", b1 =>
                         {
                             b1.Property<Guid>("ProjectId")
@@ -1001,6 +1031,8 @@ namespace ZfsPortal.Data.Migrations
                             b1.WithOwner()
                                 .HasForeignKey("ProjectId");
                         });
+
+                    b.Navigation("ExportPolicy");
 
                     b.Navigation("Quotas")
                         .IsRequired();
@@ -1038,6 +1070,42 @@ namespace ZfsPortal.Data.Migrations
                     b.Navigation("Project");
 
                     b.Navigation("ShareType");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.ShareType", b =>
+                {
+                    b.OwnsOne("ZfsPortal.Data.ExportPolicy", "ExportPolicy", b1 =>
+                        {
+                            b1.Property<Guid>("ShareTypeId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("AllowedNetworks")
+                                .IsRequired()
+                                .HasMaxLength(4096)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("NoRootSquashAllowed")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("WiderNeedsApproval")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WidestIPv4Prefix")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("WidestIPv6Prefix")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("ShareTypeId");
+
+                            b1.ToTable("ShareTypes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ShareTypeId");
+                        });
+
+                    b.Navigation("ExportPolicy")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.Snapshot", b =>

@@ -44,13 +44,14 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         return result;
     }
 
-    /// <summary>How many requests wait (one COUNT), for the menu badge that updates on every share change.</summary>
+    /// <summary>How many requests wait, shares and access rules (two COUNTs), for the menu badge that updates on every share change.</summary>
     public async Task<int> CountPendingAsync(CurrentUser admin, CancellationToken ct = default)
     {
         if (!admin.IsAdmin)
             return 0;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Shares.CountAsync(s => s.Status == ShareStatus.AwaitingApproval, ct);
+        return await db.Shares.CountAsync(s => s.Status == ShareStatus.AwaitingApproval, ct)
+               + await db.AccessRules.CountAsync(r => r.State == AccessRuleState.AwaitingApproval, ct);
     }
 
     public Task<CommandResult> ApproveAsync(CurrentUser admin, Guid shareId, CancellationToken ct = default) =>

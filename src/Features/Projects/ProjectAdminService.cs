@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Quotas;
@@ -135,6 +136,29 @@ public sealed class ProjectAdminService(
         Audit(db, admin, "project.quotas.set", $"project {project.Name}", projectId, Describe(limits));
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(projectId, BelowUse(limits, usage));
+    }
+
+    /// <summary>
+    /// Sets the policy that narrows every share type's for this project's new rules, or clears it (null): then the
+    /// types' policies alone apply. Existing rules are kept either way.
+    /// </summary>
+    public async Task<CommandResult> SetExportPolicyAsync(CurrentUser admin, Guid projectId, ExportPolicyInput? input, CancellationToken ct = default)
+    {
+        if (!admin.IsAdmin)
+            return CommandResult.Refused(NotAdmin);
+        var errors = new Dictionary<string, string>();
+        var policy = input?.Parse(out errors);
+        if (errors.Count > 0)
+            return new CommandResult(null, errors);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
+        if (project is null)
+            return CommandResult.Refused("That project does not exist.");
+        project.ExportPolicy = policy;
+        Audit(db, admin, "project.export_policy.set", $"project {project.Name}", projectId,
+            policy is null ? "follows its share types' policies" : ExportPolicyInput.Describe(policy));
+        await db.SaveChangesAsync(ct);
+        return CommandResult.Done(projectId);
     }
 
     public async Task<QuotaLimits> DefaultQuotasAsync(CancellationToken ct = default)

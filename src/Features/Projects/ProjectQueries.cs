@@ -5,7 +5,8 @@ using ZfsPortal.Features.Quotas;
 
 namespace ZfsPortal.Features.Projects;
 
-public sealed record ProjectOverview(Guid Id, string Name, string Description, QuotaLimits Quotas, QuotaUsage Usage);
+/// <param name="ExportPolicy">The project's narrowing of its share types' export policies; null when it has none.</param>
+public sealed record ProjectOverview(Guid Id, string Name, string Description, QuotaLimits Quotas, QuotaUsage Usage, ExportPolicy? ExportPolicy = null);
 
 /// <summary>A project's quotas and usage, for the bars tenants and admins see.</summary>
 public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
@@ -16,6 +17,7 @@ public sealed class ProjectQueries(IDbContextFactory<PortalDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, ct);
         return project is null ? null
-            : new ProjectOverview(project.Id, project.Name, project.Description, project.Quotas, await QuotaUsage.ForProjectAsync(db, project.Id, ct));
+            : new ProjectOverview(project.Id, project.Name, project.Description, project.Quotas, await QuotaUsage.ForProjectAsync(db, project.Id, ct),
+                project.ExportPolicy);
     }
 }

@@ -1,20 +1,24 @@
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 
 namespace ZfsPortal.Features.ShareTypes;
 
-/// <summary>What the share type form sends; numbers are text so that one validator judges them.</summary>
+/// <summary>
+/// What the share type form sends; numbers are text so that one validator judges them. No export policy: the default
+/// for a new type, the current one when editing.
+/// </summary>
 public sealed record ShareTypeInput(
     string? Name, string? Description, bool IsPublic, IReadOnlyList<Guid> ProjectIds, bool SnapshotSupport,
     bool CreateShareFromSnapshotSupport, bool CloneFromSnapshot, string? BackendName, string? MinSizeGiB, string? MaxSizeGiB,
-    ApprovalPolicy Approval, string? ApprovalAboveGiB, string? DatasetProperties);
+    ApprovalPolicy Approval, string? ApprovalAboveGiB, string? DatasetProperties, ExportPolicyInput? ExportPolicy = null);
 
 public sealed record ShareTypeAdminRow(Guid Id, string Name, string Description, bool IsPublic, IReadOnlyList<Guid> ProjectIds, IReadOnlyList<string> Projects,
     bool SnapshotSupport, bool CreateShareFromSnapshotSupport, bool CloneFromSnapshot, string? BackendName, int MinSizeGiB,
     int MaxSizeGiB, ApprovalPolicy Approval, int ApprovalAboveGiB, IReadOnlyDictionary<string, string> DatasetProperties,
-    bool IsDefault, bool IsRetired, int Shares);
+    bool IsDefault, bool IsRetired, int Shares, ExportPolicy ExportPolicy);
 
 /// <summary>Admins create, edit and retire share types; extra specs are checked, ZFS properties against an allow-list.</summary>
 public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
@@ -34,7 +38,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
             .Select(t => new ShareTypeAdminRow(t.Id, t.Name, t.Description, t.IsPublic, t.ProjectIds,
                 t.ProjectIds.Select(id => projects.GetValueOrDefault(id, "(deleted project)")).ToList(), t.SnapshotSupport,
                 t.CreateShareFromSnapshotSupport, t.CloneFromSnapshot, t.BackendName, t.MinSizeGiB, t.MaxSizeGiB, t.Approval,
-                t.ApprovalAboveGiB, t.DatasetProperties, t.IsDefault, t.IsRetired, counts.GetValueOrDefault(t.Id)))
+                t.ApprovalAboveGiB, t.DatasetProperties, t.IsDefault, t.IsRetired, counts.GetValueOrDefault(t.Id), t.ExportPolicy))
             .ToList();
     }
 
@@ -89,6 +93,10 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         if (input.CloneFromSnapshot && !input.CreateShareFromSnapshotSupport)
             errors[CloneField] = "Clones are a way to create shares from snapshots; turn that on too, or turn clones off.";
         var backend = string.IsNullOrWhiteSpace(input.BackendName) ? null : input.BackendName.Trim();
+        var policyErrors = new Dictionary<string, string>();
+        var policy = input.ExportPolicy?.Parse(out policyErrors);
+        foreach (var (field, message) in policyErrors)
+            errors[field] = message;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (name is not null && await db.ShareTypes.AnyAsync(t => t.Name == name && t.Id != id, ct))
@@ -117,8 +125,9 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         (type.MinSizeGiB, type.MaxSizeGiB) = (min!.Value, max!.Value);
         (type.Approval, type.ApprovalAboveGiB) = (input.Approval, above);
         type.DatasetProperties = properties!;
+        type.ExportPolicy = policy ?? type.ExportPolicy;
         AuditLog.Add(db, time.GetUtcNow().UtcDateTime, admin, id is null ? "share_type.create" : "share_type.update", $"share type {type.Name}",
-            detail: string.Join(", ", properties!.Select(p => $"{p.Key}={p.Value}")));
+            detail: string.Join(", ", properties!.Select(p => $"{p.Key}={p.Value}")) + $"; export policy: {ExportPolicyInput.Describe(type.ExportPolicy)}");
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(type.Id);
     }

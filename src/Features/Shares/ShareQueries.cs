@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
@@ -37,7 +38,11 @@ public sealed record ShareDetail(Guid Id, string Name, string Description, Guid 
     string Protocol, int SizeGiB, int? PendingSizeGiB, ShareStatus Status, string? StatusMessage, string? ExportLocation,
     string? ServiceExportLocation, string? BackendName, string? Pool, string? Dataset, DateTime CreatedAt,
     bool SnapshotSupport, bool CreateShareFromSnapshotSupport, AccessRulesStatus AccessRulesStatus, string? SourceSnapshotName,
-    IReadOnlyList<SnapshotView> Snapshots, IReadOnlyList<AccessRuleView> AccessRules, OperationView? LatestOperation);
+    IReadOnlyList<SnapshotView> Snapshots, IReadOnlyList<AccessRuleView> AccessRules, OperationView? LatestOperation)
+{
+    /// <summary>The export policies a new rule must pass (its type's, and its project's if it has one), each in one line.</summary>
+    public IReadOnlyList<string> ExportPolicies { get; init; } = [];
+}
 
 /// <summary>Read side of the shares pages; every query is limited to what the user may see.</summary>
 public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
@@ -96,7 +101,10 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
             share.Protocol, share.SizeGiB, share.PendingSizeGiB, share.Status, share.StatusMessage, share.ExportLocation,
             user.IsAdmin ? share.ServiceExportLocation : null, share.BackendName, share.Pool, share.Dataset, share.CreatedAt,
             share.ShareType.SnapshotSupport, share.ShareType.CreateShareFromSnapshotSupport, share.AccessRulesStatus, source,
-            snapshots, rules, operation is null ? null : ToView(operation));
+            snapshots, rules, operation is null ? null : ToView(operation))
+        {
+            ExportPolicies = [.. AccessService.Scopes(share).Select(p => $"{p}: {ExportPolicyInput.Describe(p.Policy)}")],
+        };
     }
 
     private static OperationView ToView(Operation o) => new(o.Id, o.Kind, o.State, o.PlannedSteps, o.CreatedAt, o.FinishedAt, o.Message,

@@ -238,6 +238,20 @@ public sealed class AccessTargetTests
         }
     }
 
+    [Theory]
+    [InlineData("198.51.100.0/24", "198.51.100.0/24", true)]
+    [InlineData("198.51.100.0/24", "198.51.100.255", true)]
+    [InlineData("198.51.100.0/24", "198.51.100.128/25", true)]
+    [InlineData("198.51.100.0/24", "198.51.0.0/16", false)]
+    [InlineData("198.51.100.0/24", "198.51.101.1", false)]
+    [InlineData("0.0.0.0/0", "203.0.113.5", true)]
+    [InlineData("0.0.0.0/0", "2001:db8::1", false)]
+    [InlineData("2001:db8::/32", "2001:db8:ffff::/48", true)]
+    [InlineData("2001:db8::/32", "2001:db9::1", false)]
+    [InlineData("203.0.113.5", "203.0.113.5", true)]
+    public void A_network_contains_the_addresses_and_narrower_networks_of_its_own_family(string network, string other, bool contains) =>
+        Assert.Equal(contains, AccessTarget.Parse(network).Contains(AccessTarget.Parse(other)));
+
     private static string AssertRefused(string? input, string reason)
     {
         var target = AccessTarget.TryParse(input, out var error);

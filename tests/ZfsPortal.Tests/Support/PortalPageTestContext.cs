@@ -30,6 +30,8 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddScoped<ProjectSelection>();
         Services.AddSingleton(World.Events);
         Services.AddSingleton(World.Approvals);
+        Services.AddSingleton(World.AccessApprovals);
+        Services.AddSingleton(World.Access);
         Services.AddSingleton(World.ProjectAdmin);
         Services.AddSingleton(World.ShareTypeAdmin);
         Services.AddSingleton(new ProjectQueries(World.Db));

@@ -73,6 +73,7 @@ public sealed class TestWorld : IDisposable
         Resize = Get<ResizeShareService>();
         Snapshots = Get<SnapshotService>();
         Access = Get<AccessService>();
+        AccessApprovals = Get<AccessApprovalService>();
         Queries = Get<ShareQueries>();
         Approvals = Get<ApprovalService>();
         ShareTypeAdmin = Get<ShareTypeAdminService>();
@@ -97,6 +98,7 @@ public sealed class TestWorld : IDisposable
     public ResizeShareService Resize { get; }
     public SnapshotService Snapshots { get; }
     public AccessService Access { get; }
+    public AccessApprovalService AccessApprovals { get; }
     public ShareQueries Queries { get; }
     public ApprovalService Approvals { get; }
     public ShareTypeAdminService ShareTypeAdmin { get; }
@@ -178,6 +180,14 @@ public sealed class TestWorld : IDisposable
         db.ShareTypes.Add(type);
         db.SaveChanges();
         return type;
+    }
+
+    /// <summary>Sets a share type's export policy as an admin would (defaults to the world's default type).</summary>
+    public void SetExportPolicy(ExportPolicy policy, Guid? typeId = null)
+    {
+        using var db = Db.CreateDbContext();
+        db.ShareTypes.Single(t => t.Id == (typeId ?? DefaultType.Id)).ExportPolicy = policy;
+        db.SaveChanges();
     }
 
     public (Project Project, CurrentUser Member) AddProjectWithMember(string name, QuotaLimits? quotas = null)

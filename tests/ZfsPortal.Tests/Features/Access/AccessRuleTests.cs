@@ -11,6 +11,8 @@ public sealed class AccessRuleTests : IDisposable
     [Fact]
     public async Task An_allowed_address_becomes_active_and_is_exported_with_its_options()
     {
+        // no_root_squash is for types whose export policy allows it (not the default).
+        _world.SetExportPolicy(ExportPolicy.Default with { NoRootSquashAllowed = true });
         var (share, member, _) = await _world.AvailableShareAsync();
 
         var result = await _world.Access.AllowAsync(member, share.Id, " 203.0.113.154 ", "rw", rootSquash: false);

@@ -24,7 +24,7 @@ public sealed class ApprovalsPageTests : PortalPageTestContext
     {
         var (page, _) = RenderPage<ApprovalsPage>();
 
-        page.WaitForAssertion(() => Assert.Contains("No requests are waiting.", page.Find("[data-testid=approvals-empty]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("No share requests are waiting.", page.Find("[data-testid=approvals-empty]").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,5 +99,22 @@ public sealed class ApprovalsPageTests : PortalPageTestContext
         Assert.Equal("Rejected by an admin: Use the archive tier for this.", World.Share(shareId).StatusMessage);
         page.WaitForElement("[data-testid=approvals-empty]");
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("#reject-reason")));
+    }
+
+    [Fact]
+    public async Task An_access_rule_waiting_for_approval_is_listed_and_approved_after_a_second_look()
+    {
+        World.SetExportPolicy(ExportPolicy.Default with { WiderNeedsApproval = true });
+        var (share, member, _) = await World.AvailableShareAsync();
+        Assert.True((await World.Access.AllowAsync(member, share.Id, "10.0.0.0/8", "rw")).Succeeded);
+        var (page, dialogs) = RenderPage<ApprovalsPage>();
+
+        Assert.Contains("10.0.0.0/8 (rw, root_squash)", page.WaitForElement("[data-testid=access-approval-target]").TextContent, StringComparison.Ordinal);
+        page.Find("[data-testid=access-approval-approve]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("waits for an admin's approval", dialogs.Find(".mud-dialog").TextContent, StringComparison.Ordinal));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Approve").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(AccessRuleState.QueuedToApply, World.RulesOf(share.Id).Single().State));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=access-approval-row]")));
     }
 }

@@ -81,4 +81,38 @@ public sealed class ProjectAdminPageTests : PortalPageTestContext
 
         page.WaitForElement("[data-testid=members-empty]");
     }
+
+    [Fact]
+    public void A_projects_export_policy_narrows_once_switched_on_and_saved()
+    {
+        var (project, _) = World.AddProjectWithMember("alpha");
+        var page = RenderProject(project.Id);
+        Assert.Empty(page.FindAll("#project-export-networks"));
+
+        page.Find("[data-testid=project-export-narrows]").Change(true);
+        page.WaitForElement("#project-export-networks").Input("198.51.100.0/24");
+        page.Find("[data-testid=project-export-form]").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal(["198.51.100.0/24"], PolicyOf(project.Id)?.AllowedNetworks));
+    }
+
+    [Fact]
+    public void A_bad_prefix_in_the_projects_policy_is_shown_at_its_field_and_saves_nothing()
+    {
+        var (project, _) = World.AddProjectWithMember("alpha");
+        var page = RenderProject(project.Id);
+
+        page.Find("[data-testid=project-export-narrows]").Change(true);
+        page.WaitForElement("#project-export-ipv6").Input("200");
+        page.Find("[data-testid=project-export-form]").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("'200' is not a prefix length", FieldText(page, "project-export-ipv6"), StringComparison.Ordinal));
+        Assert.Null(PolicyOf(project.Id));
+    }
+
+    private ExportPolicy? PolicyOf(Guid projectId)
+    {
+        using var db = World.Db.CreateDbContext();
+        return db.Projects.AsNoTracking().Single(p => p.Id == projectId).ExportPolicy;
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Projects;
 
 namespace ZfsPortal.Tests.Features.Projects;
@@ -88,6 +89,32 @@ public sealed class ProjectAdminTests : IDisposable
         Assert.Equal("Only admins may manage projects.", (await _world.ProjectAdmin.SetQuotasAsync(member, project.Id, Quotas(gigabytes: "100000"))).Error);
         Assert.Equal("Only admins may manage projects.", (await _world.ProjectAdmin.CreateAsync(member, "mine", null)).Error);
         Assert.Empty(await _world.ProjectAdmin.ListAsync(member));
+    }
+
+    [Fact]
+    public async Task A_projects_export_policy_is_set_checked_and_cleared()
+    {
+        var (project, member) = _world.AddProjectWithMember("alpha");
+        Assert.Null(await PolicyOfAsync(project.Id));
+
+        var bad = await _world.ProjectAdmin.SetExportPolicyAsync(_world.Admin, project.Id, new ExportPolicyInput("10.0.0.0/33", "16", "48", false, false));
+        Assert.Contains("from 0 to 32", bad.Errors[ExportPolicyInput.NetworksField], StringComparison.Ordinal);
+        Assert.Null(await PolicyOfAsync(project.Id));
+
+        Assert.True((await _world.ProjectAdmin.SetExportPolicyAsync(_world.Admin, project.Id, new ExportPolicyInput("10.1.0.0/16", "24", "64", false, false))).Succeeded);
+        var policy = await PolicyOfAsync(project.Id);
+        Assert.Equal(["10.1.0.0/16"], policy!.AllowedNetworks);
+        Assert.Equal(24, policy.WidestIPv4Prefix);
+
+        Assert.True((await _world.ProjectAdmin.SetExportPolicyAsync(_world.Admin, project.Id, null)).Succeeded);
+        Assert.Null(await PolicyOfAsync(project.Id));
+        Assert.Equal("Only admins may manage projects.", (await _world.ProjectAdmin.SetExportPolicyAsync(member, project.Id, null)).Error);
+    }
+
+    private async Task<ExportPolicy?> PolicyOfAsync(Guid projectId)
+    {
+        await using var db = _world.Db.CreateDbContext();
+        return (await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId)).ExportPolicy;
     }
 
     public void Dispose() => _world.Dispose();

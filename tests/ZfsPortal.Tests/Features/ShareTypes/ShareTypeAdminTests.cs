@@ -1,4 +1,5 @@
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.ShareTypes;
 
 namespace ZfsPortal.Tests.Features.ShareTypes;
@@ -79,6 +80,32 @@ public sealed class ShareTypeAdminTests : IDisposable
     public async Task The_default_type_cannot_be_retired() =>
         Assert.Contains("cannot be retired", (await _world.ShareTypeAdmin.SetRetiredAsync(_world.Admin, _world.DefaultType.Id, true)).Error,
             StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_new_type_gets_the_default_export_policy_and_an_edit_without_one_keeps_the_types()
+    {
+        var id = (await _world.ShareTypeAdmin.CreateAsync(_world.Admin, Input())).Id!.Value;
+        Assert.Equal(ExportPolicy.Default, await PolicyOfAsync(id));
+
+        var withPolicy = Input() with { ExportPolicy = new("192.0.2.0/24", "24", "64", NoRootSquashAllowed: true, WiderNeedsApproval: true) };
+        Assert.True((await _world.ShareTypeAdmin.UpdateAsync(_world.Admin, id, withPolicy)).Succeeded);
+        Assert.True((await _world.ShareTypeAdmin.UpdateAsync(_world.Admin, id, Input())).Succeeded);
+
+        Assert.Equal(new ExportPolicy { AllowedNetworks = ["192.0.2.0/24"], WidestIPv4Prefix = 24, WidestIPv6Prefix = 64,
+            NoRootSquashAllowed = true, WiderNeedsApproval = true }, await PolicyOfAsync(id));
+    }
+
+    [Fact]
+    public async Task A_bad_export_policy_is_refused_at_its_field_and_saves_nothing()
+    {
+        var result = await _world.ShareTypeAdmin.CreateAsync(_world.Admin, Input() with { ExportPolicy = new("192.0.2.1/24", "40", "48", false, false) });
+
+        Assert.Contains("did you mean 192.0.2.0/24?", result.Errors[ExportPolicyInput.NetworksField], StringComparison.Ordinal);
+        Assert.Contains("from 0 to 32", result.Errors[ExportPolicyInput.IPv4Field], StringComparison.Ordinal);
+        Assert.Single(await _world.ShareTypeAdmin.ListAsync(_world.Admin));
+    }
+
+    private async Task<ExportPolicy> PolicyOfAsync(Guid id) => (await _world.ShareTypeAdmin.ListAsync(_world.Admin)).Single(t => t.Id == id).ExportPolicy;
 
     public void Dispose() => _world.Dispose();
 }

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Data;
 using ZfsPortal.Features.ShareTypes;
 
 namespace ZfsPortal.Tests.Features.ShareTypes;
@@ -76,5 +77,46 @@ public sealed class ShareTypesAdminPageTests : PortalPageTestContext
         page.WaitForElement("[data-testid=share-type-retired]");
         using var db = World.Db.CreateDbContext();
         Assert.True(db.ShareTypes.AsNoTracking().Single(t => t.Name == "old").IsRetired);
+    }
+
+    [Fact]
+    public void The_export_policy_fields_save_with_the_type()
+    {
+        var (page, dialogs) = OpenNewTypeDialog();
+
+        dialogs.Find("#share-type-export-networks").Input("192.0.2.0/24\n2001:db8::/32");
+        dialogs.Find("#share-type-export-ipv4").Input("24");
+        dialogs.Find("[data-testid=share-type-export-no-root-squash]").Change(true);
+        dialogs.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=share-type-row]").Count));
+        using var db = World.Db.CreateDbContext();
+        var policy = db.ShareTypes.AsNoTracking().Single(t => t.Name == "fast").ExportPolicy;
+        Assert.Equal(new ExportPolicy { AllowedNetworks = ["192.0.2.0/24", "2001:db8::/32"], WidestIPv4Prefix = 24, NoRootSquashAllowed = true }, policy);
+        Assert.Contains("clients in 192.0.2.0/24, 2001:db8::/32", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_export_network_is_refused_at_its_field()
+    {
+        var (_, dialogs) = OpenNewTypeDialog();
+
+        dialogs.Find("#share-type-export-networks").Input("192.0.2.1/24");
+        dialogs.Find("form").Submit();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("did you mean 192.0.2.0/24?", FieldText(dialogs, "share-type-export-networks"), StringComparison.Ordinal));
+        Assert.False(TypeExists("fast"));
+    }
+
+    [Fact]
+    public void An_admin_is_warned_while_the_policy_would_let_tenants_export_to_the_world()
+    {
+        var (_, dialogs) = OpenNewTypeDialog();
+        Assert.Empty(dialogs.FindAll("[data-testid=share-type-export-world]"));
+
+        dialogs.Find("#share-type-export-ipv4").Input("0");
+
+        dialogs.WaitForAssertion(() => Assert.Contains("every client, anywhere",
+            dialogs.Find("[data-testid=share-type-export-world]").TextContent, StringComparison.Ordinal));
     }
 }

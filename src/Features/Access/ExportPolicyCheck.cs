@@ -1,0 +1,78 @@
+using ZfsPortal.Data;
+using ZfsPortal.Storage;
+
+namespace ZfsPortal.Features.Access;
+
+/// <summary>One export policy and whose it is, so that a refusal can name it: share type 'default', project 'alpha'.</summary>
+public sealed record PolicyScope(string Kind, string Name, ExportPolicy Policy)
+{
+    public static PolicyScope Of(ShareType type) => new("share type", type.Name, type.ExportPolicy);
+
+    /// <summary>Null when the project leaves its share types' policies as they are.</summary>
+    public static PolicyScope? Of(Project project) => project.ExportPolicy is { } policy ? new("project", project.Name, policy) : null;
+
+    public override string ToString() => $"{Kind} '{Name}'";
+}
+
+public enum ExportDecision { Admit, AwaitApproval, Refuse }
+
+/// <param name="Reason">Why the rule is refused or waits, naming the policy and who can change it.</param>
+/// <param name="Field">The form field a refusal belongs to.</param>
+/// <param name="Warning">
+/// Set when the rule would export to the world, or (made by an admin) goes beyond a policy: it may be made only once
+/// the person asking has read this and said yes.
+/// </param>
+public sealed record ExportVerdict(ExportDecision Decision, string? Reason = null, string? Field = null, string? Warning = null);
+
+/// <summary>
+/// Judges an access rule against the export policies of its share's type and project (ADR 13). Pure, and the only
+/// judge: every way a rule can be made (the form now, an API later) goes through <see cref="AccessService.AllowAsync"/>,
+/// which asks it.
+/// </summary>
+public static class ExportPolicyCheck
+{
+    private sealed record Breach(PolicyScope Scope, string What, string Fix, string Field, bool MayWait);
+
+    /// <param name="scopes">The type's policy and, when it has one, the project's: a tenant's rule must pass every one.</param>
+    /// <param name="byAdmin">Admins set the policies, so their rules pass them, with a warning to confirm.</param>
+    public static ExportVerdict Judge(AccessTarget target, bool rootSquash, IEnumerable<PolicyScope> scopes, bool byAdmin)
+    {
+        var breaches = scopes.SelectMany(s => Breaches(target, rootSquash, s)).ToList();
+        var world = target.PrefixLength == 0
+            ? $"{target} exports this share to every {(target.IsIPv6 ? "IPv6" : "IPv4")} client, anywhere."
+            : null;
+        if (byAdmin)
+        {
+            var beyond = breaches.Count == 0 ? null : $"It goes beyond the export policy: {string.Join("; ", breaches.Select(b => b.What))}.";
+            var warning = string.Join(" ", new[] { world, beyond }.OfType<string>());
+            return new ExportVerdict(ExportDecision.Admit, Warning: warning.Length == 0 ? null : warning);
+        }
+
+        if (breaches.FirstOrDefault(b => !b.MayWait) is { } refusal)
+            return new ExportVerdict(ExportDecision.Refuse, $"{Capitalized(refusal.What)}; {refusal.Fix}.", refusal.Field);
+        if (breaches.Count > 0)
+            return new ExportVerdict(ExportDecision.AwaitApproval,
+                $"{Capitalized(string.Join("; ", breaches.Select(b => b.What)))}, so it waits for an admin's approval.", Warning: world);
+        return new ExportVerdict(ExportDecision.Admit, Warning: world);
+    }
+
+    private static IEnumerable<Breach> Breaches(AccessTarget target, bool rootSquash, PolicyScope scope)
+    {
+        var policy = scope.Policy;
+        var widest = target.IsIPv6 ? policy.WidestIPv6Prefix : policy.WidestIPv4Prefix;
+        if (target.PrefixLength < widest)
+            yield return new Breach(scope, $"{target} is wider than /{widest}, which {scope} allows",
+                $"an admin can widen the {scope.Kind}'s export policy", AccessService.TargetField, policy.WiderNeedsApproval);
+
+        var allowed = policy.AllowedNetworks.Select(n => AccessTarget.TryParse(n, out _)).OfType<AccessTarget>().ToList();
+        if (policy.AllowedNetworks.Count > 0 && !allowed.Any(n => n.Contains(target)))
+            yield return new Breach(scope, $"{target} is outside the networks {scope} allows ({string.Join(", ", policy.AllowedNetworks)})",
+                $"an admin can add it to the {scope.Kind}'s export policy", AccessService.TargetField, policy.WiderNeedsApproval);
+
+        if (!rootSquash && !policy.NoRootSquashAllowed)
+            yield return new Breach(scope, $"{scope} does not allow no_root_squash",
+                $"keep root_squash on, or ask an admin to allow it in the {scope.Kind}'s export policy", AccessService.RootSquashField, MayWait: false);
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
