@@ -11,6 +11,7 @@ if bash scripts/storage-host.sh status >/dev/null 2>&1; then host_was_up=true; f
 bash scripts/storage-host.sh up
 bash scripts/dotnet-check.sh
 bash scripts/browser-install.sh
+bash scripts/manila-client-install.sh
 
 cleanup() {
   if [[ $host_was_up == false && -z ${ZFSPORTAL_KEEP_HOST:-} ]]; then bash scripts/storage-host.sh down || true; fi

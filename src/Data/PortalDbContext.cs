@@ -22,6 +22,7 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     public DbSet<Backend> Backends => Set<Backend>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<PortalSettings> Settings => Set<PortalSettings>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -116,6 +117,15 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
         {
             e.HasIndex(a => a.At);
             e.HasIndex(a => a.ProjectId);
+        });
+        builder.Entity<ApiToken>(e =>
+        {
+            e.HasIndex(t => t.SecretHash).IsUnique();
+            e.HasIndex(t => t.UserId);
+            e.Property(t => t.Name).HasMaxLength(ShareRules.MaxNameLength);
+            e.Property(t => t.SecretHash).HasMaxLength(64);
+            e.Property(t => t.Hint).HasMaxLength(16);
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<PortalSettings>(e =>
         {

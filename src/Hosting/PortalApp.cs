@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Api.Manila;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -39,6 +40,7 @@ public static class PortalApp
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
+        app.UseManilaVersionsAtRoot();
         // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -46,6 +48,7 @@ public static class PortalApp
 
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapManilaApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // The endpoint policy below decides; Hangfire's default filter would allow only local requests.

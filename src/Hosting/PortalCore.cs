@@ -1,4 +1,6 @@
+using ZfsPortal.Api.Manila;
 using ZfsPortal.Features.Access;
+using ZfsPortal.Features.Account.ApiTokens;
 using ZfsPortal.Features.Approvals;
 using ZfsPortal.Features.Audit;
 using ZfsPortal.Features.Backends;
@@ -6,6 +8,7 @@ using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Projects;
 using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Features.Shares.Delete;
+using ZfsPortal.Features.Shares.Edit;
 using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
@@ -45,6 +48,10 @@ public static class PortalCore
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<OperationQueries>();
         services.AddScoped<ProjectSelection>();
+        services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<ApiTokenValidator>();
+        services.AddSingleton<EditShareService>();
+        services.AddManilaApi();
         return services;
     }
 }

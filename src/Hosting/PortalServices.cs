@@ -1,9 +1,11 @@
 using Hangfire.Storage.SQLite;
 using Hangfire;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
+using ZfsPortal.Api.Authentication;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Approvals;
@@ -46,7 +48,10 @@ public static class PortalServices
             .AddSignInManager();
         // Identity's stores take the DbContext from the scope; jobs and components use the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
+        // Only the API's endpoints ask for this scheme; the browser's pages stay on the cookie.
+        authentication.AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
