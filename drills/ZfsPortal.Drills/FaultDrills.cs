@@ -25,9 +25,14 @@ internal static class FaultDrills
             await Task.Delay(TimeSpan.FromSeconds(5), ct);
             await DrillHost.StartSshdAsync();
             var clock = Stopwatch.StartNew();
-            var settled = await rig.WaitSettledAsync(TimeSpan.FromMinutes(3), ct);
-            if (settled is not null)
-                row.RecoverSeconds.Add(clock.Elapsed.TotalSeconds);
+            // Recovered: the burst has settled and a new create succeeds.
+            if (await rig.WaitSettledAsync(TimeSpan.FromMinutes(3), ct) is not null)
+            {
+                var probe = await req.CreateShareAsync(1, ct);
+                if (probe.Succeeded && await rig.WaitSettledAsync(TimeSpan.FromMinutes(2), ct) is not null
+                    && await req.ShareStatusAsync(probe.Id!.Value, ct) == ShareStatus.Available)
+                    row.RecoverSeconds.Add(clock.Elapsed.TotalSeconds);
+            }
             await using (var db = await rig.Db.CreateDbContextAsync(ct))
             {
                 var shares = await db.Shares.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
@@ -138,7 +143,7 @@ internal static class FaultDrills
             File.Delete(filler);
             var clock = Stopwatch.StartNew();
             // The health check's pool reading may be up to 20 s old; placement reads it.
-            for (var attempt = 0; attempt < 10; attempt++)
+            for (var attempt = 0; attempt < 30; attempt++)
             {
                 var again = await req.CreateShareAsync(1, ct);
                 await rig.WaitSettledAsync(TimeSpan.FromMinutes(2), ct);
@@ -149,6 +154,8 @@ internal static class FaultDrills
                 }
                 await Task.Delay(TimeSpan.FromSeconds(3), ct);
             }
+            if (row.RecoverSeconds.Count <= i)
+                row.Notes.Add(Rig.Inv($"run {i + 1}: no create succeeded within {clock.Elapsed.TotalSeconds:F0} s after the filler was removed"));
             row.Add(await Invariants.CheckAsync(rig, ct));
             await log.WriteLineAsync($"  pool-full run {i + 1}: {string.Join(" | ", row.Notes.TakeLast(3))}");
         }

@@ -40,7 +40,7 @@ internal static class KillDrill
                         return () => req.DeleteSnapshotAsync(snap, ct);
                     case OperationKind.ExtendShare or OperationKind.ShrinkShare:
                         var share = await req.ShareAsync(work, ct);
-                        if (share.Status != ShareStatus.Available || (kind == OperationKind.ShrinkShare && share.SizeGiB < 2))
+                        if (share.Status != ShareStatus.Available || share.AccessRulesStatus != AccessRulesStatus.Active || (kind == OperationKind.ShrinkShare && share.SizeGiB < 2))
                         {
                             work = await req.SettledAsync(req.CreateShareAsync(kind == OperationKind.ShrinkShare ? 1 + runs + 1 : 2, ct), ct);
                             share = await req.ShareAsync(work, ct);
@@ -63,8 +63,12 @@ internal static class KillDrill
             // Warm-up: how long this kind takes here, unkilled.
             var warm = await Prepare();
             var clock = Stopwatch.StartNew();
-            await req.SettledAsync(warm(), ct);
-            var window = clock.Elapsed;
+            var warmResult = await warm();
+            var window = TimeSpan.FromSeconds(1);
+            if (warmResult.Succeeded && await rig.WaitSettledAsync(TimeSpan.FromMinutes(2), ct) is not null)
+                window = clock.Elapsed;
+            else
+                row.Notes.Add($"warm-up refused ({warmResult.Error}); kills drawn from [0, 1 s]");
             await log.WriteLineAsync(Rig.Inv($"  {kind}: {window.TotalMilliseconds:F0} ms accept-to-settled unkilled; {runs} kills in [0, that]"));
 
             for (var i = 0; i < runs; i++)
