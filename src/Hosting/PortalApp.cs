@@ -29,8 +29,8 @@ public static class PortalApp
             foreach (var login in logins)
                 app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);
         }
-        RecurringJob.AddOrUpdate<OperationRecovery>("recover-stranded-operations",
-            r => r.RequeueStrandedAsync(CancellationToken.None), Cron.Minutely);
+        // Recovery was a Hangfire recurring job before Portal:RecoverySeconds; OperationRecoveryLoop runs it now.
+        RecurringJob.RemoveIfExists("recover-stranded-operations");
     }
 
     public static WebApplication UsePortal(this WebApplication app)

@@ -35,6 +35,29 @@ public sealed class PortalOptions
     [Range(5, 3600)]
     public int HealthCheckSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// How often a running step writes its operation's heartbeat. A running operation whose heartbeat is older than
+    /// <see cref="StaleAfter"/> (six beats) is taken to be stranded by a crash and is run again (ADR 4).
+    /// </summary>
+    [Range(1, 600)]
+    public int HeartbeatSeconds { get; set; } = 30;
+
+    /// <summary>How often a node that runs jobs looks for stranded operations (and once at start).</summary>
+    [Range(1, 3600)]
+    public int RecoverySeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How long a queued operation may wait before recovery queues it again; with the default it matches the
+    /// Hangfire backstop, which normally runs it first.
+    /// </summary>
+    [Range(1, 3600)]
+    public int QueuedGraceSeconds { get; set; } = 30;
+
+    public TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(HeartbeatSeconds);
+
+    /// <summary>Six missed beats: long enough that a busy machine's late beat never looks like a crash.</summary>
+    public TimeSpan StaleAfter => 6 * HeartbeatEvery;
+
     /// <summary>False for a portal node that only serves pages; its queued jobs wait for a node that runs them.</summary>
     public bool RunJobs { get; set; } = true;
 

@@ -80,7 +80,7 @@ public static class PortalServices
             services.AddHostedService(sp => sp.GetRequiredService<OperationDispatcher>());
             services.AddSingleton<HangfireBackstops>();
             services.AddHostedService(sp => sp.GetRequiredService<HangfireBackstops>());
-            services.AddHostedService<OperationRecoveryAtStart>();
+            services.AddHostedService<OperationRecoveryLoop>();
             services.AddHostedService<BackendHealthMonitor>();
         }
 

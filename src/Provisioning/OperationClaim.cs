@@ -10,13 +10,13 @@ namespace ZfsPortal.Provisioning;
 /// </summary>
 public static class OperationClaim
 {
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(3);
-
+    /// <param name="staleAfter">A running operation's heartbeat older than this means its run died (Portal:HeartbeatSeconds × 6).</param>
     /// <param name="turnTaking">Kinds whose runs of one share take turns (<see cref="IOperationHandler.TakesTurnsPerShare"/>).</param>
     public static async Task<bool> TryClaimAsync(
-        PortalDbContext db, Guid operationId, DateTime now, IReadOnlyCollection<OperationKind> turnTaking, CancellationToken ct)
+        PortalDbContext db, Guid operationId, DateTime now, TimeSpan staleAfter, IReadOnlyCollection<OperationKind> turnTaking,
+        CancellationToken ct)
     {
-        var staleBefore = now - StaleAfter;
+        var staleBefore = now - staleAfter;
         // Unsynced: a claim lost in a power cut leaves the operation queued, and it runs again (ADR 11).
         var claimed = await db.WithoutSyncAsync(() => db.Operations
             .Where(o => o.Id == operationId

@@ -1,6 +1,8 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Hosting;
 
 namespace ZfsPortal.Provisioning;
 
@@ -17,7 +19,8 @@ public sealed class OperationJob(
     ShareEvents events,
     TimeProvider time,
     ILogger<OperationJob> log,
-    OperationSlots slots)
+    OperationSlots slots,
+    IOptions<PortalOptions> options)
 {
     public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(500);
 
@@ -47,7 +50,7 @@ public sealed class OperationJob(
         Operation? operation;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (!await OperationClaim.TryClaimAsync(db, operationId, time.GetUtcNow().UtcDateTime, _turnTaking, ct))
+            if (!await OperationClaim.TryClaimAsync(db, operationId, time.GetUtcNow().UtcDateTime, options.Value.StaleAfter, _turnTaking, ct))
             {
                 if (await OperationClaim.IsStillQueuedAsync(db, operationId, ct))
                 {
@@ -61,7 +64,7 @@ public sealed class OperationJob(
             operation = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == operationId, ct);
         }
 
-        var run = new OperationRun(operation, dbFactory, events, time);
+        var run = new OperationRun(operation, dbFactory, events, time, options.Value.HeartbeatEvery);
         if (!_handlers.TryGetValue(operation.Kind, out var handler))
         {
             // Ended, not left running: recovery would claim it again forever (a build without the kind's handler).

@@ -1,23 +1,24 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Hosting;
 
 namespace ZfsPortal.Provisioning;
 
 /// <summary>
 /// Finds operations that no worker is carrying out (queued but never picked up, or running with a
-/// stopped heartbeat after a crash) and queues them again. Runs at start and every minute; a duplicate
-/// job is harmless because a job must win <see cref="OperationClaim"/> first.
+/// stopped heartbeat after a crash) and queues them again. <see cref="OperationRecoveryLoop"/> runs it at start and
+/// every <c>Portal:RecoverySeconds</c>; a duplicate job is harmless because a job must win <see cref="OperationClaim"/> first.
 /// </summary>
 public sealed class OperationRecovery(
-    IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler queue, TimeProvider time, ILogger<OperationRecovery> log)
+    IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler queue, TimeProvider time, IOptions<PortalOptions> options,
+    ILogger<OperationRecovery> log)
 {
-    public static readonly TimeSpan QueuedGrace = TimeSpan.FromSeconds(30);
-
     public async Task<int> RequeueStrandedAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var queuedBefore = now - QueuedGrace;
-        var staleBefore = now - OperationClaim.StaleAfter;
+        var queuedBefore = now - TimeSpan.FromSeconds(options.Value.QueuedGraceSeconds);
+        var staleBefore = now - options.Value.StaleAfter;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var stranded = await db.Operations
             .Where(o => (o.State == OperationState.Queued && o.CreatedAt < queuedBefore)
@@ -33,11 +34,53 @@ public sealed class OperationRecovery(
     }
 }
 
-/// <summary>Runs the recovery once when the portal starts, after migrations.</summary>
-public sealed class OperationRecoveryAtStart(OperationRecovery recovery) : IHostedService
+/// <summary>
+/// Runs the recovery once when the portal starts, after migrations (hosted services start in order, the dispatcher
+/// first), then every <c>Portal:RecoverySeconds</c> on every node that runs jobs. A loop of its own rather than a
+/// Hangfire recurring job: the interval can be shorter than Hangfire's one-minute cron resolution, and a pass writes
+/// nothing to hangfire.db. Two nodes recovering at once is harmless (the claim decides).
+/// </summary>
+public sealed class OperationRecoveryLoop(
+    OperationRecovery recovery, IOptions<PortalOptions> options, TimeProvider time, ILogger<OperationRecoveryLoop> log)
+    : IHostedService, IDisposable
 {
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        await recovery.RequeueStrandedAsync(cancellationToken);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await recovery.RequeueStrandedAsync(cancellationToken);
+        _loop = LoopAsync(_stopping.Token);
+    }
+
+    private async Task LoopAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RecoverySeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await recovery.RequeueStrandedAsync(stop);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // portal.db locked or unavailable: the next pass tries again.
+                    log.LogWarning(ex, "Looking for stranded operations failed; trying again in {Seconds} s", options.Value.RecoverySeconds);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose() => _stopping.Dispose();
 }

@@ -27,7 +27,8 @@ public sealed class OperationStepFailedException(string step, Exception inner)
 /// the records before it at once, so a page shows progress while it runs.
 /// </summary>
 public sealed class OperationRun(
-    Operation operation, IDbContextFactory<PortalDbContext> dbFactory, ShareEvents events, TimeProvider time)
+    Operation operation, IDbContextFactory<PortalDbContext> dbFactory, ShareEvents events, TimeProvider time,
+    TimeSpan heartbeatEvery)
     : IHostCommandLog
 {
     /// <summary>How long a step may run before the steps finished so far are written for open pages to show.</summary>
@@ -86,18 +87,16 @@ public sealed class OperationRun(
     public Task StepAsync(string name, Func<StepNote, Task> action, CancellationToken ct) =>
         StepAsync<bool>(name, async note => { await action(note); return true; }, ct);
 
-    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// While a step runs: after <see cref="ShowProgressAfter"/>, writes the records so far (pages show progress);
-    /// then every <see cref="HeartbeatEvery"/>, keeps a long step (a big send/receive) from looking stranded to
+    /// then every heartbeat (Portal:HeartbeatSeconds), keeps a long step (a big send/receive) from looking stranded to
     /// <see cref="OperationRecovery"/>.
     /// </summary>
     private async Task BeatWhileAsync(CancellationToken stop)
     {
         try
         {
-            for (var wait = ShowProgressAfter; ; wait = HeartbeatEvery)
+            for (var wait = ShowProgressAfter; ; wait = heartbeatEvery)
             {
                 await Task.Delay(wait, time, stop);
                 // Only the wait is cancelled when the step ends: a write under way holds records taken off the queue.

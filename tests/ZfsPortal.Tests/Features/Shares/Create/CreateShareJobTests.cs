@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Provisioning;
@@ -96,7 +97,7 @@ public sealed class CreateShareJobTests : IDisposable
             share.Dataset = DatasetNames.ForShare("tank", "zfsportal_share_", shareId);
             var op = await db.Operations.SingleAsync(o => o.Id == operationId);
             op.State = OperationState.Running;
-            op.HeartbeatAt = DateTime.UtcNow - OperationClaim.StaleAfter - TimeSpan.FromSeconds(1);
+            op.HeartbeatAt = DateTime.UtcNow - _world.Portal.StaleAfter - TimeSpan.FromSeconds(1);
             await db.SaveChangesAsync();
             _world.Fake.AddDataset(share.Dataset, new Dictionary<string, string> { ["refquota"] = "2G" });
         }
@@ -218,7 +219,7 @@ public sealed class CreateShareJobTests : IDisposable
             (op.State, op.HeartbeatAt) = (OperationState.Running, DateTime.UtcNow.AddHours(-1));
             await db.SaveChangesAsync();
         }
-        var recovery = new OperationRecovery(_world.Db, _world.Scheduler, TimeProvider.System,
+        var recovery = new OperationRecovery(_world.Db, _world.Scheduler, TimeProvider.System, Options.Create(_world.Portal),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<OperationRecovery>.Instance);
 
         Assert.Equal(1, await recovery.RequeueStrandedAsync(CancellationToken.None));

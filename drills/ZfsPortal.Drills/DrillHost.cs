@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using ZfsPortal.Storage;
+using ZfsPortal.Testing;
+
+namespace ZfsPortal.Drills;
+
+/// <summary>
+/// The drills' own storage host, made by scripts/storage-host.sh with settings no one else uses (state dir, pool,
+/// SSH user, sshd port), so stopping its sshd or filling its pool disturbs nobody. It shares the machine's one
+/// zfs-fuse daemon, which the script leaves running. Taken down at the end with the same settings (this host only).
+/// </summary>
+internal sealed class DrillHost
+{
+    public const string HostDir = "/var/lib/zfsportal-host-drills";
+    public const string Pool = "zfsportald";
+    public const string User = "zfsdrill";
+    public const int Port = 2231;
+    public const string BackendName = "drill-zfs";
+
+    /// <summary>Small, so that the pool-full drill fills it quickly; room for the kill drill's 1 GiB shares.</summary>
+    public const string PoolSize = "1536M";
+
+    public BackendOptions Backend { get; private set; } = new();
+
+    public async Task UpAsync(TextWriter log)
+    {
+        var main = LocalBackend.Read(LocalBackend.DefaultPath());
+        if (main.Port == Port || main.Pools.Contains(Pool))
+            throw new InvalidOperationException($"The main storage host uses the drill host's port {Port} or pool {Pool}; refusing to touch it.");
+        var up = await ScriptAsync("up");
+        if (up.ExitCode != 0)
+            throw new InvalidOperationException($"`storage-host.sh up` of the drill host failed (exit {up.ExitCode}):\n{up.Output}");
+        Backend = LocalBackend.Read(Path.Combine(HostDir, "backend.json"));
+        await log.WriteLineAsync($"drill host: pool {Pool} ({PoolSize}), sshd 127.0.0.1:{Port}, user {User}, {HostDir}");
+    }
+
+    public static async Task DownAsync(TextWriter log)
+    {
+        var down = await ScriptAsync("down");
+        await log.WriteLineAsync(down.ExitCode == 0 ? "drill host: down" : $"drill host: `down` failed (exit {down.ExitCode}):\n{down.Output}");
+    }
+
+    /// <summary>Stops this host's sshd as a crash would: its sessions and the listener, by the pid in its own pid file.</summary>
+    public static async Task StopSshdAsync()
+    {
+        var pidFile = Path.Combine(HostDir, "sshd.pid");
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
+        var cmdline = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ');
+        if (!cmdline.Contains(Path.Combine(HostDir, "sshd_config"), StringComparison.Ordinal))
+            throw new InvalidOperationException($"pid {pid} from {pidFile} is not the drill host's sshd ({cmdline}); not killing it.");
+        var sessions = Proc.Children(pid);
+        foreach (var child in sessions)
+            Proc.Signal(child, "TERM");
+        Proc.Signal(pid, "TERM");
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while ((Directory.Exists($"/proc/{pid}") || await PortOpenAsync(Port)) && DateTime.UtcNow < until)
+            await Task.Delay(50);
+        if (await PortOpenAsync(Port))
+            throw new InvalidOperationException($"The drill host's sshd (pid {pid}) did not stop within 15 s.");
+    }
+
+    /// <summary>`up` again restarts the sshd (idempotent for the rest).</summary>
+    public static async Task StartSshdAsync()
+    {
+        var up = await ScriptAsync("up");
+        if (up.ExitCode != 0)
+            throw new InvalidOperationException($"`storage-host.sh up` (sshd restart) failed (exit {up.ExitCode}):\n{up.Output}");
+    }
+
+    public static async Task<bool> PortOpenAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> ScriptAsync(string command)
+    {
+        var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8 };
+        start.ArgumentList.Add(Path.Combine(DrillOptions.RepositoryRoot(), "scripts", "storage-host.sh"));
+        start.ArgumentList.Add(command);
+        start.Environment["ZFSPORTAL_HOST_DIR"] = HostDir;
+        start.Environment["ZFSPORTAL_POOL"] = Pool;
+        start.Environment["ZFSPORTAL_SSH_USER"] = User;
+        start.Environment["ZFSPORTAL_SSH_PORT"] = Port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["ZFSPORTAL_BACKEND_NAME"] = BackendName;
+        start.Environment["ZFSPORTAL_POOL_SIZE"] = PoolSize;
+        start.Environment.Remove("ZFSPORTAL_COMPRESSION");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await stderr) + (await stdout));
+    }
+}
+
+/// <summary>Processes by pid, and local commands with their output.</summary>
+internal static class Proc
+{
+    public static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("/bin/kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public static List<int> Children(int parent)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                continue;
+            try
+            {
+                var ppid = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+                if (ppid is not null && int.Parse(ppid[5..].Trim(), CultureInfo.InvariantCulture) == parent)
+                    children.Add(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        return children;
+    }
+
+    /// <summary>Pids whose command name (comm) is exactly this.</summary>
+    public static List<int> ByName(string comm) => Directory.EnumerateDirectories("/proc")
+        .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid), Pid: pid))
+        .Where(p => p.Ok && Comm(p.Dir) == comm)
+        .Select(p => p.Pid)
+        .ToList();
+
+    private static string? Comm(string dir)
+    {
+        try { return File.ReadAllText(Path.Combine(dir, "comm")).Trim(); }
+        catch (IOException) { return null; }
+    }
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
