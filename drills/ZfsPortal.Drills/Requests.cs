@@ -32,7 +32,7 @@ internal sealed class Requests(Rig rig)
     public Task<CommandResult> DeleteSnapshotAsync(Guid snapshotId, CancellationToken ct) => rig.Get<SnapshotService>().DeleteAsync(rig.Tenant, snapshotId, ct);
 
     public Task<CommandResult> AllowAsync(Guid shareId, string target, CancellationToken ct) =>
-        rig.Get<AccessService>().AllowAsync(rig.Tenant, shareId, target, "rw", rootSquash: true, ct);
+        rig.Get<AccessService>().AllowAsync(rig.Tenant, shareId, target, "rw", rootSquash: true, ct: ct);
 
     /// <summary>Accepts, then waits until it has settled; the share (or snapshot) id, or an exception saying why not.</summary>
     public async Task<Guid> SettledAsync(Task<CommandResult> request, CancellationToken ct)

@@ -56,8 +56,20 @@ public sealed class OperationIntake(
             {
                 return CommandResult.Refused(onDuplicate);
             }
+            catch (Exception ex) when (IsDiskFull(ex))
+            {
+                // The transaction rolled back: the decision changed nothing, and the user reads why.
+                return CommandResult.Refused(DiskFull);
+            }
         }
     }
+
+    public const string DiskFull = "The portal's own disk is full, so nothing was changed. Ask an admin to free space where the "
+                                   + "portal keeps its database, then try again.";
+
+    // SQLITE_FULL, whether EF wrapped it (SaveChanges) or not (commit).
+    private static bool IsDiskFull(Exception ex) =>
+        (ex as SqliteException ?? ex.InnerException as SqliteException) is { SqliteErrorCode: 13 };
 
     private async Task<CommandResult> TryRunAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct)
     {
