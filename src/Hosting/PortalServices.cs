@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
+using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Approvals;
 using ZfsPortal.Features.Audit;
 using ZfsPortal.Features.Operations;
@@ -85,6 +86,7 @@ public static class PortalServices
         // Bottom right: at the top right, snackbars cover the share page's Extend/Shrink/Delete buttons.
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddAccount();
         return builder;
     }
 }
