@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using ZfsPortal.Api.Authentication;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
+using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Approvals;
 using ZfsPortal.Features.Audit;
 using ZfsPortal.Features.Backends;
@@ -90,6 +91,7 @@ public static class PortalServices
         // Bottom right: at the top right, snackbars cover the share page's Extend/Shrink/Delete buttons.
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddAccount();
         return builder;
     }
 }

@@ -43,6 +43,9 @@ internal sealed class TestPortal : WebApplicationFactory<Program>
         _settings["Seed:AdminPassword"] = password;
         _settings["Seed:TenantPassword"] = password;
         _settings["Seed:DemoProject"] = DemoProject;
+        // Tests sign in many times a minute from one address; the sign-in limits' own tests set them low again.
+        _settings["Portal:SignIn:PerAddressPerMinute"] = "100000";
+        _settings["Portal:SignIn:PerAccountPerMinute"] = "100000";
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         _settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";

@@ -32,6 +32,9 @@ public sealed class PortalFixture : IAsyncLifetime
     public static string BackendJsonPath { get; } = LocalBackend.DefaultPath();
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>How every session's console reports a Content-Security-Policy refusal (see <see cref="NewSessionAsync"/>).</summary>
+    public const string CspViolation = "CSP violation:";
+
     public const string TenantEmail = TestPortal.TenantEmail;
     public const string AdminEmail = TestPortal.AdminEmail;
     // Test-only passwords: at least 12 characters with a digit, upper and lower case and a symbol.
@@ -92,6 +95,8 @@ public sealed class PortalFixture : IAsyncLifetime
                 ["Portal:WorkerCount"] = "2",
                 ["Portal:QueuePollMilliseconds"] = "100",
                 ["Portal:RunJobs"] = "true",
+                // Open pages re-check their user every second, so a sign-out elsewhere reaches them within a test's patience.
+                ["Portal:SignIn:SessionCheckSeconds"] = "1",
                 ["Seed:AdminPassword"] = AdminPassword,
             });
             BaseAddress = _factory.StartOnKestrel();
@@ -145,6 +150,11 @@ public sealed class PortalFixture : IAsyncLifetime
             Locale = "en-US",
         });
         context.SetDefaultTimeout(15_000);
+        // Chromium reports most CSP refusals on the console, but not all (e.g. some from dynamically added elements);
+        // the event reports every one. Init scripts run outside the page's CSP.
+        await context.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', e => console.error(" +
+            "`" + CspViolation + " ${e.violatedDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));");
         var page = await context.NewPageAsync();
         return new BrowserSession(this, testName, context, page);
     }

@@ -11,7 +11,7 @@ public static class AccountEndpoints
     {
         var account = app.MapGroup("/account");
         account.MapPost("/login", async ([FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-            SignInManager<PortalUser> signIn) =>
+            HttpContext http, SignInManager<PortalUser> signIn, SignInAudit audit) =>
         {
             var target = SafeReturnUrl(returnUrl);
             var result = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)
@@ -19,16 +19,24 @@ public static class AccountEndpoints
                 : await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: true, lockoutOnFailure: true);
             if (result.Succeeded)
                 return Results.LocalRedirect(target);
-            var error = result.IsLockedOut ? "locked" : "failed";
-            return Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(target)}");
-        });
-        account.MapPost("/logout", async (SignInManager<PortalUser> signIn) =>
+            await audit.FailedAsync(http, email, result);
+            return Results.LocalRedirect(LoginPageWith(result.IsLockedOut ? "locked" : "failed", target));
+        }).WithMetadata(new SignInAttemptEndpoint());
+        account.MapPost("/logout", async (HttpContext http, SignInManager<PortalUser> signIn) =>
         {
+            // A new security stamp signs the account out everywhere: other cookies fail their next stamp check, and
+            // open pages lose the user at their circuit's next revalidation (SessionRevalidation).
+            if (await signIn.UserManager.GetUserAsync(http.User) is { } user)
+                await signIn.UserManager.UpdateSecurityStampAsync(user);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         });
         return app;
     }
+
+    /// <summary>The sign-in page showing <paramref name="error"/>'s sentence, keeping where the user was going.</summary>
+    public static string LoginPageWith(string error, string? returnUrl) =>
+        $"/account/login?error={error}&returnUrl={Uri.EscapeDataString(SafeReturnUrl(returnUrl))}";
 
     /// <summary>Only paths inside the portal; anything else goes to the shares page.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>
