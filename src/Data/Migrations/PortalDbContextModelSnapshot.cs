@@ -852,6 +852,10 @@ namespace ZfsPortal.Data.Migrations
                                 .IsRequired()
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("GuardPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
                             b1.Property<string>("Host")
                                 .IsRequired()
                                 .HasColumnType("TEXT");

@@ -20,7 +20,7 @@ public sealed class SnapshotsAndCopiesTests(StorageHostFixture host)
         return dataset;
     }
 
-    private int Count(string verb) => _log.Records.Count(r => r.Argv.Count > 3 && r.Argv[3] == verb);
+    private int Count(string verb) => _log.Records.Count(r => new ZfsCommands(host.Backend).Shown(r.Argv) is [_, var v, ..] && v == verb);
 
     [Fact]
     public async Task SetProperties_sets_each_property_as_zfs_reports_it()
