@@ -223,7 +223,7 @@ public sealed partial class SshBackendProbe
         public string Fix { get; } = fix;
     }
 
-    /// <summary>The checks and commands of one preflight as they come in; the report lists all ten steps in order.</summary>
+    /// <summary>The checks and commands of one preflight as they come in; the report lists every step in order.</summary>
     private sealed class PreflightRun(BackendOptions backend)
     {
         private readonly Dictionary<PreflightStep, PreflightCheck> _checks = [];

@@ -16,7 +16,7 @@ public sealed class GuardedStorageHostFixture() : ScriptedStorageHostFixture(new
     public const string User = "zfsportalg";
     public const string BackendName = "guarded-zfs";
     public const int Port = 2224;
-    public const string PoolSize = "2G";
+    public const string PoolSize = "12G"; // sparse: room for the seed walk-through's two 5 GiB shares, should the real-host tests run against it
 
     public SshConnectionPool Connections { get; } = new();
 
