@@ -161,6 +161,18 @@ public sealed class ZfsCommands(BackendOptions backend)
     }
 
     /// <summary>
+    /// Through a guard, the whole copy as one command, <c>GUARD ZFS send SNAPSHOT | ZFS receive DATASET</c> with the <c>|</c> a quoted
+    /// word: the guard runs the pipeline itself, so <c>zfs receive</c> never reads a stream the caller wrote (one could carry
+    /// mountpoint=/etc). Null without a guard: then <see cref="Send"/> | <see cref="Receive"/> run as a shell pipeline.
+    /// </summary>
+    public IReadOnlyList<string>? GuardedCopy(string snapshot, string dataset)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        ZfsNames.ValidateDataset(dataset);
+        return HasGuard ? Zfs("send", snapshot, SshStorageHost.PipeWord, backend.ZfsPath, "receive", dataset) : null;
+    }
+
+    /// <summary>
     /// <c>zfs version</c>: succeeds on OpenZFS 0.8 and later, "unrecognized command" on zfs-fuse; the dialect probe.
     /// </summary>
     public IReadOnlyList<string> Version() => Zfs("version");
@@ -202,12 +214,12 @@ public sealed class ZfsCommands(BackendOptions backend)
 
     /// <summary>
     /// The tool's path and arguments of an argv built here, without <c>sudo -n</c> and the guard: what a person reads
-    /// as the command. An argv that does not start that way is returned as it is, bar the first two words.
+    /// as the command. An argv that does not start with <c>sudo -n</c> is returned as it is.
     /// </summary>
     public IReadOnlyList<string> Shown(IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(argv);
-        if (argv.Count <= 2)
+        if (argv.Count <= 2 || argv[0] != backend.SudoPath || argv[1] != "-n")
         {
             return argv;
         }

@@ -24,6 +24,8 @@ public sealed class GuardedCommandsTests
         Assert.Equal([.. prefix, "/usr/sbin/zfs", "clone", "-o", "refquota=1G", "tank/s@x", "tank/c"],
             _zfs.Clone("tank/s@x", "tank/c", new Dictionary<string, string> { ["refquota"] = "1G" }));
         Assert.Equal([.. prefix, "/usr/sbin/zpool", "destroy", "zfsportal_guard_probe"], _zfs.GuardProbe());
+        Assert.Equal([.. prefix, "/usr/sbin/zfs", "send", "tank/s@x", "|", "/usr/sbin/zfs", "receive", "tank/c"], _zfs.GuardedCopy("tank/s@x", "tank/c"));
+        Assert.Null(new ZfsCommands(new BackendOptions()).GuardedCopy("tank/s@x", "tank/c"));
     }
 
     [Fact]

@@ -104,8 +104,8 @@ public sealed class HostGuardOperationsTests(GuardedStorageHostFixture host)
         var guard = report[PreflightStep.Guard];
         Assert.Equal(CheckOutcome.Failed, guard.Outcome);
         Assert.Equal($"The guard refuses the portal's own commands on this backend: reading {GuardedStorageHostFixture.PoolName}/elsewhere_guard_probe " +
-                     $"was refused ('{GuardedStorageHostFixture.PoolName}/elsewhere_guard_probe' is not below the portal's prefix " +
-                     "(zfsportal_share_ zfsportal_test_ zfsbench_)).", guard.Detail);
+                     $"was refused ('{GuardedStorageHostFixture.PoolName}/elsewhere_guard_probe' is not a portal dataset (one level below the pool, " +
+                     "named zfsportal_share_… or zfsportal_test_… or zfsbench_…)).", guard.Detail);
         Assert.Contains("'elsewhere_' on DATASET_PREFIXES", guard.Fix, StringComparison.Ordinal);
     }
 

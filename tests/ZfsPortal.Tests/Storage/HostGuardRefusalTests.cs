@@ -46,8 +46,21 @@ public sealed class HostGuardRefusalTests(GuardedStorageHostFixture host) : IAsy
             () => host.Open(_log).CreateDatasetAsync(foreign, new Dictionary<string, string>(), default));
 
         Assert.Equal(StorageFailure.RefusedByGuard, error.Failure);
-        Assert.Contains($"'{foreign}' is not below the portal's prefix", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{foreign}' is not a portal dataset (one level below the pool, named zfsportal_share_…", error.Message, StringComparison.Ordinal);
         Assert.Null(await GuardedStorageHostFixture.ZfsGetAsync(foreign, "name"));
+    }
+
+    [Fact]
+    public async Task A_dataset_inside_a_share_is_refused_since_a_client_could_have_made_its_mount_point_a_symlink()
+    {
+        var child = $"{_dataset}/child";
+
+        var error = await Assert.ThrowsAsync<StorageHostException>(
+            () => host.Open(_log).CreateDatasetAsync(child, new Dictionary<string, string>(), default));
+
+        Assert.Equal(StorageFailure.RefusedByGuard, error.Failure);
+        Assert.Contains($"'{child}' is not a portal dataset", error.Message, StringComparison.Ordinal);
+        Assert.Null(await GuardedStorageHostFixture.ZfsGetAsync(child, "name"));
     }
 
     [Fact]
@@ -99,6 +112,17 @@ public sealed class HostGuardRefusalTests(GuardedStorageHostFixture host) : IAsy
 
         AssertRefused(result, "exportfs option insecure is not one the portal writes (no_root_squash, no_subtree_check, ro, root_squash, rw, sync)");
         Assert.DoesNotContain("192.0.2.11", await GuardedStorageHostFixture.ExportfsAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_receive_of_a_stream_the_caller_writes_is_refused_since_it_could_set_mountpoint()
+    {
+        var target = host.NewDatasetName();
+
+        var result = await RunAsync(host.Backend.ZfsPath, "receive", target);
+
+        AssertRefused(result, "zfs receive " + target + " is not a command the portal sends");
+        Assert.Null(await GuardedStorageHostFixture.ZfsGetAsync(target, "name"));
     }
 
     [Fact]

@@ -139,15 +139,15 @@ public sealed class SshStorageHostTests(StorageHostFixture host)
     [Fact]
     public async Task A_failed_command_is_recorded_and_its_stderr_reaches_the_message()
     {
-        var orphan = $"{host.Pool}/{StorageHostFixture.TestDatasetPrefix}noparent_{Guid.NewGuid():N}/child";
+        var absent = $"{host.Pool}/{StorageHostFixture.TestDatasetPrefix}absent_{Guid.NewGuid():N}";
 
         var error = await Assert.ThrowsAsync<StorageHostException>(
-            () => host.Open(_log).CreateDatasetAsync(orphan, new Dictionary<string, string>(), default));
+            () => host.Open(_log).CreateSnapshotAsync(absent + "@s", default));
 
         var record = Assert.Single(_log.Records);
         Assert.Equal(StorageFailure.CommandFailed, error.Failure);
         Assert.Same(record, error.Command);
-        Assert.Equal("create", new ZfsCommands(host.Backend).Shown(record.Argv)[1]);
+        Assert.Equal("snapshot", new ZfsCommands(host.Backend).Shown(record.Argv)[1]);
         Assert.NotEqual(0, record.ExitCode);
         Assert.Contains("does not exist", record.Stderr, StringComparison.Ordinal);
         Assert.Contains(record.Stderr, error.Message, StringComparison.Ordinal);
