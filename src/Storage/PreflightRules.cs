@@ -362,7 +362,7 @@ internal static class PreflightRules
         }
 
         return HostGuard.Refused(answer.ExitCode, answer.Stderr)
-            ? Failed(step, b, $"The guard at {b.GuardPath} refused `{ShellQuote.Join(answer.Argv.Skip(3).ToList())}`: {HostGuard.Reason(answer.Stderr)}.",
+            ? Failed(step, b, $"The guard at {b.GuardPath} refused `{ShellQuote.Join(new ZfsCommands(b).Shown(answer.Argv))}`: {HostGuard.Reason(answer.Stderr)}.",
                 $"Set {setting} in the backend settings to the path the guard runs, or correct that path in {HostGuard.ConfigWords(b)}.")
             : null;
     }
