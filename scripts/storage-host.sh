@@ -4,11 +4,12 @@
 #   up      install what is missing and bring the host up (idempotent; repairs a half-finished run)
 #   status  report zfs-fuse, the pool, sshd and the ssh+sudo chain; exit 0 only if all is up
 #   env     print the backend settings as ASP.NET Core environment variables (KEY=value lines)
-#   down    remove everything `up` made: exports, pool, daemons it started, user, sudoers, state dir
+#   down    remove everything `up` made: exports, pool, daemons it started, user, sudoers, guard, state dir
 #
 # The host is what a production ZFS host looks like to the portal: an unprivileged SSH user on a
-# private sshd (127.0.0.1, key auth only, host key pinned), allowed exactly
-# `sudo -n /usr/sbin/zfs|zpool|exportfs`, a file-backed pool served by zfs-fuse, and exportfs.
+# private sshd (127.0.0.1, key auth only, host key pinned), allowed exactly `sudo -n <guard> …`, where the
+# guard (storage-host/zfsportal-guard, root-owned) runs /usr/sbin/zfs|zpool|exportfs only with the arguments
+# the portal sends, on this pool's datasets below the prefixes; a file-backed pool served by zfs-fuse; exportfs.
 #
 # Environment (defaults in brackets):
 #   ZFSPORTAL_POOL [zfsportal]           pool name
@@ -20,6 +21,9 @@
 #   ZFSPORTAL_BACKEND_NAME [local-zfs]   the backend's name in backend.json (a second host needs its own)
 #   ZFSPORTAL_COMPRESSION [auto]         DatasetCreationOptions.compression; auto = lz4 if the pool
 #                                        supports it (feature-flag pools), else "on" (zfs-fuse: pool v23)
+#   ZFSPORTAL_GUARD_PREFIXES [zfsportal_share_ zfsportal_test_ zfsbench_]
+#                                        dataset prefixes the guard admits: the portal's, and the ones the
+#                                        project's tests and bench name their own datasets with
 #
 # Runs as root, needs no systemd. Sends no traffic anywhere but loopback (and apt, if it must install).
 set -euo pipefail
@@ -38,13 +42,20 @@ readonly LISTEN_IP="127.0.0.1"
 readonly DATASET_PREFIX="zfsportal_share_"
 readonly SNAPSHOT_PREFIX="zfsportal_snap_"
 readonly NFS_HELPER="exportfs"
-readonly PACKAGES=(zfs-fuse openssh-server sudo nfs-kernel-server)
+readonly GUARD_PREFIXES="${ZFSPORTAL_GUARD_PREFIXES:-${DATASET_PREFIX} zfsportal_test_ zfsbench_}"
+readonly PACKAGES=(zfs-fuse openssh-server sudo nfs-kernel-server python3)
 
 readonly ZFS=/usr/sbin/zfs ZPOOL=/usr/sbin/zpool EXPORTFS=/usr/sbin/exportfs
-readonly ZFS_FUSE=/usr/sbin/zfs-fuse SSHD=/usr/sbin/sshd SUDO=/usr/bin/sudo
-# One drop-in per SSH user, so that a second host set up with other ZFSPORTAL_* settings keeps its own.
-if [[ $SSH_USER == zfsportal ]]; then readonly SUDOERS_FILE=/etc/sudoers.d/zfsportal-host
-else readonly SUDOERS_FILE="/etc/sudoers.d/zfsportal-host-$SSH_USER"; fi
+readonly ZFS_FUSE=/usr/sbin/zfs-fuse SSHD=/usr/sbin/sshd SUDO=/usr/bin/sudo PYTHON3=/usr/bin/python3
+# One drop-in, one guard and one guard config per SSH user, so that a second host set up with other ZFSPORTAL_*
+# settings keeps its own.
+if [[ $SSH_USER == zfsportal ]]; then
+  readonly SUDOERS_FILE=/etc/sudoers.d/zfsportal-host
+  readonly GUARD_BIN=/usr/local/sbin/zfsportal-guard GUARD_CONF=/etc/zfsportal-guard.conf
+else
+  readonly SUDOERS_FILE="/etc/sudoers.d/zfsportal-host-$SSH_USER"
+  readonly GUARD_BIN="/usr/local/sbin/zfsportal-guard-$SSH_USER" GUARD_CONF="/etc/zfsportal-guard-$SSH_USER.conf"
+fi
 readonly LOCK_FILE=/run/lock/zfsportal-host.lock
 POLICY_RC_D=/usr/sbin/policy-rc.d   # variable only so that a test can point it elsewhere
 # The user's GECOS field marks it as ours: `up` adopts and `down` deletes only a user carrying it.
@@ -78,6 +89,8 @@ readonly PARTS_DIR
 . "$PARTS_DIR/zfs-pool.sh"       # 2. zfs-fuse, 3. pool, its exports
 # shellcheck source=storage-host/user-sudoers.sh
 . "$PARTS_DIR/user-sudoers.sh"   # 4. user and keys, 5. sudoers
+# shellcheck source=storage-host/guard.sh
+. "$PARTS_DIR/guard.sh"          # 5a. the guard sudoers names
 # shellcheck source=storage-host/sshd.sh
 . "$PARTS_DIR/sshd.sh"           # 6. sshd, 7. the chain
 # shellcheck source=storage-host/backend.sh
@@ -94,6 +107,8 @@ validate_settings() {
     die "ZFSPORTAL_SSH_PORT '$SSH_PORT' is not a port"
   fi
   [[ $COMPRESSION =~ ^[a-z0-9-]+$ ]] || die "ZFSPORTAL_COMPRESSION '$COMPRESSION' is not a compression value"
+  [[ $GUARD_PREFIXES =~ ^[A-Za-z0-9_.:-]+( [A-Za-z0-9_.:-]+)*$ && " $GUARD_PREFIXES " == *" $DATASET_PREFIX "* ]] ||
+    die "ZFSPORTAL_GUARD_PREFIXES '$GUARD_PREFIXES' must be prefixes separated by single spaces, including $DATASET_PREFIX"
 }
 
 # --- subcommands ------------------------------------------------------------------------------
@@ -110,10 +125,11 @@ cmd_up() {
   ensure_keypair "$CLIENT_KEY" "zfsportal-portal@$(uname -n)"
   ensure_keypair "$HOST_KEY" "zfsportal-host@$(uname -n)"
   ensure_user
+  ensure_guard      # before sudoers names it
   ensure_sudoers
   ensure_sshd
   ensure_known_hosts
-  log "verifying the chain: ssh -> sudo -n -> zfs/zpool/exportfs"
+  log "verifying the chain: ssh -> sudo -n -> guard -> zfs/zpool/exportfs"
   verify_chain strict >&2
   write_backend
   if (( CHANGED )); then log "up: done in $((SECONDS - t0))s"; else log "up: already up, nothing changed ($((SECONDS - t0))s)"; fi
@@ -159,6 +175,7 @@ cmd_status() {
   fi
   if [[ -f $SUDOERS_FILE ]]; then echo "  ok    sudoers drop-in $SUDOERS_FILE"
   else echo "  FAIL  sudoers drop-in $SUDOERS_FILE missing"; ok=1; fi
+  guard_status || ok=1
   if [[ -r $CLIENT_KEY && -r $KNOWN_HOSTS ]] && getent passwd "$SSH_USER" >/dev/null && our_sshd_pid >/dev/null; then
     verify_chain || ok=1
   else
@@ -248,6 +265,7 @@ cmd_down() {
   fi
   if [[ -e $SUDOERS_FILE ]]; then rm -f "$SUDOERS_FILE"; changed "down: removed $SUDOERS_FILE"; fi
   rm -f "/etc/sudoers.d/.${SUDOERS_FILE##*/}".* 2>/dev/null || true
+  remove_guard      # after sudoers no longer names it
 
   if [[ -d $HOST_DIR ]]; then
     rm -f "$POOL_IMG" "$POOL_MARK" "$ZF_PID" "$ZF_LOG" "$CLIENT_KEY" "$CLIENT_KEY.pub" \
@@ -262,7 +280,7 @@ cmd_down() {
 }
 
 usage() {
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {

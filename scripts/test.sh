@@ -8,6 +8,8 @@ cd "$root"
 
 host_was_up=false
 if bash scripts/storage-host.sh status >/dev/null 2>&1; then host_was_up=true; fi
+# A host set up before its guard existed fails `status` until `up` installs the guard; it is still someone's host.
+if [[ -e ${ZFSPORTAL_HOST_DIR:-/var/lib/zfsportal-host}/backend.json ]]; then host_was_up=true; fi
 bash scripts/storage-host.sh up
 bash scripts/dotnet-check.sh
 bash scripts/browser-install.sh

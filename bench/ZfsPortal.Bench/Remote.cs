@@ -59,14 +59,12 @@ internal sealed class Remote(BackendOptions backend, SshConnectionPool pool)
     /// The floor of a delete: <c>zfs unmount</c>, then <c>zfs destroy</c>, again at once while zfs-fuse says busy.
     /// Returns how many destroys it took.
     /// </summary>
-    public async Task<int> UnmountAndDestroyAsync(string dataset, CancellationToken ct, bool recursive = false)
+    public async Task<int> UnmountAndDestroyAsync(string dataset, CancellationToken ct)
     {
         var unmount = await RunAsync(Zfs.Unmount(dataset), ct);
         if (unmount.ExitCode != 0 && unmount.Absent)
             return 0;
-        IReadOnlyList<string> destroy = recursive
-            ? [Backend.SudoPath, "-n", Backend.ZfsPath, "destroy", "-r", dataset]
-            : Zfs.DestroyDataset(dataset);
+        var destroy = Zfs.DestroyDataset(dataset);
         for (var attempt = 1; ; attempt++)
         {
             var r = await RunAsync(destroy, ct);

@@ -35,7 +35,8 @@ backend_json() {
   "SudoPath": "$SUDO",
   "ZfsPath": "$ZFS",
   "ZpoolPath": "$ZPOOL",
-  "ExportfsPath": "$EXPORTFS"
+  "ExportfsPath": "$EXPORTFS",
+  "GuardPath": "$GUARD_BIN"
 }
 EOF
 }
@@ -60,6 +61,7 @@ ${p}SudoPath=$SUDO
 ${p}ZfsPath=$ZFS
 ${p}ZpoolPath=$ZPOOL
 ${p}ExportfsPath=$EXPORTFS
+${p}GuardPath=$GUARD_BIN
 EOF
 }
 
@@ -92,6 +94,7 @@ ZfsPortal storage host is up.
   snapshot prefix     $SNAPSHOT_PREFIX
   creation options    compression=$comp
   NFS helper          $NFS_HELPER
+  guard               $GUARD_BIN  (config $GUARD_CONF; sudoers names only it)
   settings            $BACKEND_JSON
                       $BACKEND_ENV   (set -a; . <(scripts/storage-host.sh env); set +a)
 EOF

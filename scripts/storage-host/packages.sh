@@ -46,7 +46,7 @@ ensure_packages() {
 
 check_tools() {
   local t
-  for t in "$ZFS" "$ZPOOL" "$ZFS_FUSE" "$EXPORTFS" "$SSHD" "$SUDO" /usr/bin/ssh /usr/bin/ssh-keygen /usr/sbin/visudo; do
+  for t in "$ZFS" "$ZPOOL" "$ZFS_FUSE" "$EXPORTFS" "$SSHD" "$SUDO" "$PYTHON3" /usr/bin/ssh /usr/bin/ssh-keygen /usr/sbin/visudo; do
     [[ -x $t ]] || die "$t is missing although its package is installed"
   done
 }

@@ -4,7 +4,7 @@
 #   sshd_config_content, our_sshd_pid, stop_sshd, start_sshd, ensure_sshd
 #                                      sshd on $LISTEN_IP:$SSH_PORT with its own config, pid file and log
 #   host_key_sha256, ensure_known_hosts   the host key's fingerprint; the host key pinned in $KNOWN_HOSTS
-#   ssh_host, verify_chain             a command over ssh as $SSH_USER; the check ssh -> sudo -n -> zfs/zpool/exportfs
+#   ssh_host, verify_chain             a command over ssh as $SSH_USER; the check ssh -> sudo -n -> guard -> zfs/zpool/exportfs
 
 # --- 6. sshd ----------------------------------------------------------------------------------
 
@@ -126,35 +126,49 @@ ssh_host() {
     "$SSH_USER@$LISTEN_IP" "$@" </dev/null
 }
 
-# verify_chain: returns 0 if ssh, sudo zfs, sudo zpool, sudo exportfs work and sudo is not wider.
+# verify_chain: returns 0 if ssh works, sudo runs the guard without a password, the guard runs the portal's zfs, zpool
+# and exportfs commands and refuses others, and sudo is not wider (neither zfs itself nor anything else).
 # Prints one line per check; with "strict" as $1 it dies on the first failure.
 verify_chain() {
-  local strict=${1:-} out ok=0
+  local strict=${1:-} out ok=0 rc
   fail() { if [[ $strict == strict ]]; then die "$*"; fi; printf '  FAIL  %s\n' "$*"; ok=1; }
   if ! out=$(ssh_host true 2>&1); then
     fail "ssh login as $SSH_USER@$LISTEN_IP:$SSH_PORT with $CLIENT_KEY (host key pinned in $KNOWN_HOSTS) fails: ${out:-no output} (see $SSHD_LOG)"
     return 1
   fi
   printf '  ok    ssh %s@%s:%s (key auth, pinned host key)\n' "$SSH_USER" "$LISTEN_IP" "$SSH_PORT"
-  if out=$(ssh_host sudo -n "$ZFS" list -H -o name "$POOL" 2>&1) && [[ $out == "$POOL" ]]; then
-    printf '  ok    sudo -n %s list\n' "$ZFS"
+  local g=(sudo -n "$GUARD_BIN")
+  if out=$(ssh_host "${g[@]}" "$ZFS" get -H -p -o name,property,value available,used "$POOL" 2>&1) &&
+     [[ $out == "$POOL"$'\t'available$'\t'* ]]; then
+    printf '  ok    sudo -n %s %s get available,used %s\n' "$GUARD_BIN" "$ZFS" "$POOL"
   else
-    fail "over ssh, 'sudo -n $ZFS list -H -o name $POOL' fails: ${out:-no output} (check $SUDOERS_FILE and zfs-fuse)"
+    fail "over ssh, 'sudo -n $GUARD_BIN $ZFS get … available,used $POOL' fails: ${out:-no output} (check $SUDOERS_FILE, $GUARD_CONF and zfs-fuse)"
   fi
-  if out=$(ssh_host sudo -n "$EXPORTFS" -v 2>&1); then
-    printf '  ok    sudo -n %s -v\n' "$EXPORTFS"
+  if out=$(ssh_host "${g[@]}" "$EXPORTFS" -v 2>&1); then
+    printf '  ok    sudo -n %s %s -v\n' "$GUARD_BIN" "$EXPORTFS"
   else
-    fail "over ssh, 'sudo -n $EXPORTFS -v' fails: ${out:-no output} (check $SUDOERS_FILE and nfs-kernel-server)"
+    fail "over ssh, 'sudo -n $GUARD_BIN $EXPORTFS -v' fails: ${out:-no output} (check $SUDOERS_FILE and nfs-kernel-server)"
   fi
-  if out=$(ssh_host sudo -n "$ZPOOL" list -H -o name "$POOL" 2>&1) && [[ $out == "$POOL" ]]; then
-    printf '  ok    sudo -n %s list\n' "$ZPOOL"
+  if out=$(ssh_host "${g[@]}" "$ZPOOL" list -H -o name 2>&1) && grep -qxF -- "$POOL" <<<"$out"; then
+    printf '  ok    sudo -n %s %s list\n' "$GUARD_BIN" "$ZPOOL"
   else
-    fail "over ssh, 'sudo -n $ZPOOL list' fails: ${out:-no output} (check $SUDOERS_FILE)"
+    fail "over ssh, 'sudo -n $GUARD_BIN $ZPOOL list -H -o name' fails or lacks $POOL: ${out:-no output} (check $SUDOERS_FILE)"
   fi
-  if out=$(ssh_host sudo -n /usr/bin/id -u 2>&1); then
-    fail "sudoers is wider than it should be: $SSH_USER may run /usr/bin/id as root (got '$out')"
+  # A pool that does not exist: were the guard to let it through, zpool would only say so.
+  rc=0; out=$(ssh_host "${g[@]}" "$ZPOOL" destroy zfsportal_guard_selftest 2>&1) || rc=$?
+  if [[ $rc == 126 && $out == "zfsportal-guard: refused: "* ]]; then
+    printf '  ok    the guard refuses zpool destroy\n'
   else
-    printf '  ok    sudo -n /usr/bin/id is refused (least privilege)\n'
+    fail "over ssh, the guard did not refuse 'zpool destroy' (exit $rc: ${out:-no output}); reinstall it with 'up'"
   fi
+  local cmd
+  for cmd in "$ZFS get -H -o value name $POOL" "/usr/bin/id -u"; do
+    # shellcheck disable=SC2086 # the words of $cmd are meant to split
+    if out=$(ssh_host sudo -n $cmd 2>&1); then
+      fail "sudoers is wider than it should be: $SSH_USER may run '${cmd%% *}' as root without the guard (got '$out')"
+    else
+      printf '  ok    sudo -n %s is refused (only the guard)\n' "${cmd%% *}"
+    fi
+  done
   return $ok
 }

@@ -2,7 +2,7 @@
 # storage-host/user-sudoers.sh — sourced by scripts/storage-host.sh: the key pairs, the SSH user, its sudoers drop-in.
 #   ensure_keypair                    an ed25519 key pair, private part root-only (client key and sshd host key)
 #   user_home, ensure_user            the unprivileged user $SSH_USER (marked by $USER_MARK), client key authorized
-#   sudoers_content, ensure_sudoers   $SUDOERS_FILE: exactly zfs, zpool and exportfs as root, checked by visudo
+#   sudoers_content, ensure_sudoers   $SUDOERS_FILE: exactly the guard $GUARD_BIN as root, checked by visudo
 
 # --- 4. user and keys -------------------------------------------------------------------------
 
@@ -60,9 +60,10 @@ ensure_user() {
 
 sudoers_content() {
   cat <<EOF
-# Written by scripts/storage-host.sh (ZfsPortal): the portal's SSH user may run exactly these as root.
+# Written by scripts/storage-host.sh (ZfsPortal): the portal's SSH user may run exactly this as root. The guard
+# runs $ZFS, $ZPOOL and $EXPORTFS only with the arguments the portal sends (see $GUARD_CONF).
 Defaults:$SSH_USER !requiretty
-$SSH_USER ALL=(root) NOPASSWD: $ZFS, $ZPOOL, $EXPORTFS
+$SSH_USER ALL=(root) NOPASSWD: $GUARD_BIN
 EOF
 }
 
@@ -85,6 +86,7 @@ ensure_sudoers() {
   chmod 0440 "$tmp"
   chown root:root "$tmp"
   out=$(visudo -cf "$tmp" 2>&1) || die "visudo rejects the sudoers drop-in: $out"
+  # One rename: sudo reads the old rule or the new one, never neither.
   mv -f "$tmp" "$SUDOERS_FILE"
   changed "sudoers: installed $SUDOERS_FILE"
 }

@@ -43,6 +43,13 @@ public sealed class BackendOptions
     public string ZpoolPath { get; set; } = "/usr/sbin/zpool";
     public string ExportfsPath { get; set; } = "/usr/sbin/exportfs";
 
+    /// <summary>
+    /// The host-side guard sudoers names instead of zfs, zpool and exportfs (scripts/storage-host/zfsportal-guard), so
+    /// commands run as <c>sudo -n GUARD TOOL …</c> and the host admits only the portal's own shapes of them; empty = none
+    /// (sudo runs the tools directly, and the preflight says the host trusts the portal with root).
+    /// </summary>
+    public string GuardPath { get; set; } = "";
+
     public int ConnectTimeoutSeconds { get; set; } = 10;
     public int CommandTimeoutSeconds { get; set; } = 60;
 

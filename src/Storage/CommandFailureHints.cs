@@ -9,6 +9,15 @@ internal static class CommandFailureHints
     public static string For(int exitCode, string stderr, BackendOptions backend, IReadOnlyList<string> argv)
     {
         var command = argv.Count > 2 ? argv[2] : argv[0];
+        if (HostGuard.Refused(exitCode, stderr))
+        {
+            // The guard names what it refused; what remains is whether the portal or the guard's config is behind.
+            return $" The host's guard ({backend.GuardPath}) refused it, so nothing ran: it admits only the commands the portal sends, " +
+                   $"on datasets of the pools and below the prefixes that {HostGuard.ConfigWords(backend)} lists. If the command is right " +
+                   $"for backend '{backend.Name}', bring that file in line with the backend's Pools, DatasetPrefix and tool paths " +
+                   "(scripts/storage-host.sh up writes it).";
+        }
+
         if (Has(stderr, "a password is required") || Has(stderr, "a terminal is required"))
         {
             // sudo -n answers this both when the rule is missing and when the path is not the one the rule names.
@@ -25,7 +34,8 @@ internal static class CommandFailureHints
         // sudo says "command not found" for a wrong zfs path; the shell exits 127 for a wrong sudo path.
         if (exitCode == 127 || Has(stderr, "command not found"))
         {
-            return $" A command path is wrong for this host: check SudoPath and ZfsPath of backend '{backend.Name}' (absolute paths as on the host).";
+            var paths = string.IsNullOrEmpty(backend.GuardPath) ? "SudoPath and ZfsPath" : "SudoPath, GuardPath and ZfsPath";
+            return $" A command path is wrong for this host: check {paths} of backend '{backend.Name}' (absolute paths as on the host).";
         }
 
         if (Has(stderr, "dataset is busy"))

@@ -75,6 +75,12 @@ public enum PreflightStep
 
     /// <summary>"ZFS dialect": OpenZFS or zfs-fuse, from <c>zfs version</c>.</summary>
     Dialect,
+
+    /// <summary>
+    /// "Host guard": a <see cref="BackendOptions.GuardPath"/> is set, the guard refuses <c>zpool destroy</c> (of a pool no host
+    /// has, so a missing guard does no harm) and lets the portal's own read of a dataset below the prefix through.
+    /// </summary>
+    Guard,
 }
 
 /// <summary>
@@ -84,7 +90,7 @@ public enum PreflightStep
 public sealed record PreflightCheck(PreflightStep Step, string Name, CheckOutcome Outcome, string Detail, string? Fix);
 
 /// <summary>
-/// Every check of one preflight, in <see cref="PreflightStep"/> order (always all ten), and the dialect found
+/// Every check of one preflight, in <see cref="PreflightStep"/> order (always all eleven), and the dialect found
 /// (<see cref="ZfsDialects.ZfsFuse"/> or <see cref="ZfsDialects.OpenZfs"/>, the values of
 /// <see cref="BackendOptions.ZfsDialect"/>; null when it was not determined).
 /// </summary>

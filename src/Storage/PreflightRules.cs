@@ -44,6 +44,7 @@ internal static class PreflightRules
         PreflightStep.Pools => "Pools present",
         PreflightStep.NfsHelper => "NFS helper works",
         PreflightStep.Dialect => "ZFS dialect",
+        PreflightStep.Guard => string.IsNullOrEmpty(b.GuardPath) ? "Host guard" : $"Host guard at {b.GuardPath}",
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
     };
 
@@ -230,8 +231,10 @@ internal static class PreflightRules
         return exitCode == 127 ? SudoVerdict.SudoMissing : SudoVerdict.Ran;
     }
 
-    /// <summary>The sudoers line that allows exactly the backend's three commands.</summary>
-    public static string SudoersRule(BackendOptions b) => $"{b.User} ALL=(root) NOPASSWD: {b.ZfsPath}, {b.ZpoolPath}, {b.ExportfsPath}";
+    /// <summary>The sudoers line that allows exactly the backend's guard, or without one its three commands.</summary>
+    public static string SudoersRule(BackendOptions b) => string.IsNullOrEmpty(b.GuardPath)
+        ? $"{b.User} ALL=(root) NOPASSWD: {b.ZfsPath}, {b.ZpoolPath}, {b.ExportfsPath}"
+        : $"{b.User} ALL=(root) NOPASSWD: {b.GuardPath}";
 
     public static string NoRequiretty(BackendOptions b) => $"Defaults:{b.User} !requiretty";
 
@@ -243,8 +246,9 @@ internal static class PreflightRules
         var refused = verdicts.Where(v => v.Value != SudoVerdict.Ran).ToList();
         if (refused.Count == 0)
         {
+            var what = string.IsNullOrEmpty(b.GuardPath) ? Join(ran) : $"the guard {b.GuardPath} (for {Join(ran)})";
             return Passed(PreflightStep.Sudo, b,
-                $"sudo -n ran {Join(ran)} as root for '{b.User}' without asking for a password or a terminal.");
+                $"sudo -n ran {what} as root for '{b.User}' without asking for a password or a terminal.");
         }
 
         string Said(SudoVerdict verdict) => answers[refused.First(r => r.Value == verdict).Key].Stderr;
@@ -264,7 +268,8 @@ internal static class PreflightRules
                 $"Add `{NoRequiretty(b)}` to {b.User}'s sudoers drop-in on the host (check it with `visudo -cf FILE`).");
         }
 
-        var refusedPaths = refused.Select(r => PathOf(r.Key, b)).ToList();
+        // Through a guard, sudo refuses (or runs) the guard, whichever tool it was to run.
+        var refusedPaths = string.IsNullOrEmpty(b.GuardPath) ? refused.Select(r => PathOf(r.Key, b)).ToList() : [b.GuardPath];
         var words = refused.Where(r => r.Value != SudoVerdict.TtyRequired).Select(r => answers[r.Key].Stderr).First();
         var detail = $"sudo -n refused to run {Join(refusedPaths)} for '{b.User}' ({Sentence(words)}).";
         if (refused.Any(r => r.Value == SudoVerdict.TtyRequired))
@@ -296,6 +301,11 @@ internal static class PreflightRules
         if (SudoRefused(answer))
         {
             return Skipped(step, b, $"Not checked: sudo did not run {path} (see '{Name(PreflightStep.Sudo, b)}').");
+        }
+
+        if (GuardProblem(step, b, answer, setting) is { } guard)
+        {
+            return guard;
         }
 
         if (Has(answer.Stderr, "command not found"))
@@ -337,6 +347,26 @@ internal static class PreflightRules
         return Failed(step, b, $"{path} is there but failed (exit {answer.ExitCode}): {Sentence(Or(answer.Stderr, "no error output"))}.", fix);
     }
 
+    // sudo says "GUARD: command not found" when the guard is not installed; a guard that does not run this path refuses it.
+    private static PreflightCheck? GuardProblem(PreflightStep step, BackendOptions b, CommandAnswer answer, string setting)
+    {
+        if (string.IsNullOrEmpty(b.GuardPath))
+        {
+            return null;
+        }
+
+        if (Has(answer.Stderr, "command not found") && answer.Stderr.Contains(b.GuardPath, StringComparison.Ordinal))
+        {
+            return Failed(step, b, $"There is no guard at {b.GuardPath} on the host ({Sentence(answer.Stderr)}).",
+                GuardInstallFix(b) + " Or correct GuardPath in the backend settings.");
+        }
+
+        return HostGuard.Refused(answer.ExitCode, answer.Stderr)
+            ? Failed(step, b, $"The guard at {b.GuardPath} refused `{ShellQuote.Join(new ZfsCommands(b).Shown(answer.Argv))}`: {HostGuard.Reason(answer.Stderr)}.",
+                $"Set {setting} in the backend settings to the path the guard runs, or correct that path in {HostGuard.ConfigWords(b)}.")
+            : null;
+    }
+
     private static bool ZfsNotRunning(string stderr) =>
         Has(stderr, "daemon is running") || Has(stderr, "failed to initialize") || Has(stderr, "modules are not loaded") || Has(stderr, "/dev/zfs");
 
@@ -350,6 +380,13 @@ internal static class PreflightRules
     public static (PreflightCheck Check, IReadOnlyList<PoolCapacity> Found) Pools(
         BackendOptions b, CommandAnswer answer, IReadOnlyList<string>? hostPools)
     {
+        if (HostGuard.Refused(answer.ExitCode, answer.Stderr))
+        {
+            return (Failed(PreflightStep.Pools, b, $"The guard at {b.GuardPath} refused to read the pools: {HostGuard.Reason(answer.Stderr)}.",
+                $"List {string.Join(", ", b.Pools)} on the POOLS line of {HostGuard.ConfigWords(b)} (scripts/storage-host.sh up writes it), " +
+                "or correct the backend's pool list."), []);
+        }
+
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> rows;
         try
         {
@@ -518,6 +555,56 @@ internal static class PreflightRules
                     $"{(configured == ZfsDialect.OpenZfs ? openZfs : zfsFuse)}, as ZfsDialect says."), configured);
         }
     }
+
+    // --- 11. Guard ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The guard check from two dry commands through it: <paramref name="forbidden"/> (<c>zpool destroy</c> of a pool no host has)
+    /// must be refused, and <paramref name="allowed"/> (<c>zfs get</c> of an absent dataset below the prefix, null when there is no
+    /// pool to name) must be let through, whatever zfs then answers.
+    /// </summary>
+    public static PreflightCheck Guard(BackendOptions b, CommandAnswer? forbidden, CommandAnswer? allowed)
+    {
+        if (string.IsNullOrEmpty(b.GuardPath) || forbidden is null)
+        {
+            return Failed(PreflightStep.Guard, b,
+                $"The backend has no GuardPath, so sudo runs {b.ZfsPath}, {b.ZpoolPath} and {b.ExportfsPath} with any arguments: whoever " +
+                "holds the portal's key can destroy every pool on the host or mount a dataset over /etc.",
+                GuardInstallFix(b) + " Then set GuardPath in the backend settings to that path.");
+        }
+
+        if (!HostGuard.Refused(forbidden.ExitCode, forbidden.Stderr))
+        {
+            return Failed(PreflightStep.Guard, b,
+                $"{b.GuardPath} did not refuse `zpool destroy {HostGuard.ProbePool}` (exit {forbidden.ExitCode}: " +
+                $"{Sentence(Or(forbidden.Stderr, Or(forbidden.Stdout, "no output")))}), so it is not the ZfsPortal guard.",
+                GuardInstallFix(b) + " Or correct GuardPath in the backend settings.");
+        }
+
+        var refused = HostGuard.Reason(forbidden.Stderr);
+        if (allowed is null)
+        {
+            return Passed(PreflightStep.Guard, b, $"{b.GuardPath} refuses `zpool destroy` ({refused}); with no pool listed, the prefix was not tried.");
+        }
+
+        var target = allowed.Argv[^1];
+        if (HostGuard.Refused(allowed.ExitCode, allowed.Stderr))
+        {
+            return Failed(PreflightStep.Guard, b,
+                $"The guard refuses the portal's own commands on this backend: reading {target} was refused ({HostGuard.Reason(allowed.Stderr)}).",
+                $"Bring {HostGuard.ConfigWords(b)} in line with the backend (its pools on POOLS, '{b.DatasetPrefix}' on DATASET_PREFIXES; " +
+                "scripts/storage-host.sh up writes it), or correct Pools and DatasetPrefix in the backend settings.");
+        }
+
+        return Passed(PreflightStep.Guard, b,
+            $"{b.GuardPath} refuses `zpool destroy` ({refused}) and lets the portal's commands on {target[..^HostGuard.ProbeDatasetSuffix.Length]}… through.");
+    }
+
+    private static string GuardInstallFix(BackendOptions b) =>
+        "Install the guard on the host, as scripts/storage-host.sh up does: scripts/storage-host/zfsportal-guard as " +
+        "/usr/local/sbin/zfsportal-guard (root-owned, mode 0755) with its config /etc/zfsportal-guard.conf (the pools, dataset " +
+        $"prefixes, the pools' mount points and the tool paths), and a sudoers rule that names only it (`{b.User} ALL=(root) NOPASSWD: " +
+        $"{(string.IsNullOrEmpty(b.GuardPath) ? "/usr/local/sbin/zfsportal-guard" : b.GuardPath)}`).";
 
     public static string? OptionName(ZfsDialect? dialect) => dialect switch
     {

@@ -55,7 +55,7 @@ public sealed partial class SshBackendProbe
             [PreflightStep.Zpool] = await RunAsync(run, connection.Client, commands.ListPools(), PreflightStep.Sudo, ct).ConfigureAwait(false),
             [PreflightStep.Exportfs] = await RunAsync(run, connection.Client, commands.ListExports(), PreflightStep.Sudo, ct).ConfigureAwait(false),
         };
-        run.Add(PreflightRules.Sudo(b, answers));
+        var sudo = run.Add(PreflightRules.Sudo(b, answers));
         var zfs = run.Add(PreflightRules.Found(PreflightStep.Zfs, b, answers[PreflightStep.Zfs]));
         var zpool = run.Add(PreflightRules.Found(PreflightStep.Zpool, b, answers[PreflightStep.Zpool]));
         var exportfs = run.Add(PreflightRules.Found(PreflightStep.Exportfs, b, answers[PreflightStep.Exportfs]));
@@ -118,6 +118,32 @@ public sealed partial class SshBackendProbe
                 : await RunAsync(run, connection.Client, commands.GetProperties(pool, ["sharenfs"]), PreflightStep.NfsHelper, ct).ConfigureAwait(false);
             run.Add(PreflightRules.NfsHelper(b, answers[PreflightStep.Exportfs], property, pool, dialect));
         }
+
+        // 11: the guard, by two dry commands through it (a refused destroy of a pool no host has, an admitted read).
+        if (string.IsNullOrEmpty(b.GuardPath))
+        {
+            run.Add(PreflightRules.Guard(b, null, null));
+        }
+        else if (sudo.Outcome != CheckOutcome.Passed)
+        {
+            run.Add(PreflightRules.Skipped(PreflightStep.Guard, b, run.BecauseOf(sudo)));
+        }
+        else
+        {
+            var forbidden = await RunAsync(run, connection.Client, commands.GuardProbe(), PreflightStep.Guard, ct).ConfigureAwait(false);
+            IReadOnlyList<string>? read = null;
+            try
+            {
+                read = b.Pools.Count > 0 ? commands.GetProperties($"{b.Pools[0]}/{b.DatasetPrefix}{HostGuard.ProbeDatasetSuffix}", ["name"]) : null;
+            }
+            catch (ArgumentException)
+            {
+                // A pool list the Pools check already reports as unusable.
+            }
+
+            var allowed = read is null ? null : await RunAsync(run, connection.Client, read, PreflightStep.Guard, ct).ConfigureAwait(false);
+            run.Add(PreflightRules.Guard(b, forbidden, allowed));
+        }
     }
 
     private static (PrivateKeyFile? Key, (string Detail, string Fix)? Problem) LoadKey(BackendOptions b)
@@ -147,7 +173,7 @@ public sealed partial class SshBackendProbe
         void Record(int exitCode, string stderr) =>
             run.Commands.Add(new HostCommandRecord(b.Name, argv, exitCode, time.GetElapsedTime(started), Trim(stderr), startedAt));
 
-        var shown = ShellQuote.Join(argv.Skip(2).ToList());
+        var shown = ShellQuote.Join(new ZfsCommands(b).Shown(argv));
         using var command = client.CreateCommand(ShellQuote.Join(argv));
         command.CommandTimeout = TimeSpan.FromSeconds(b.CommandTimeoutSeconds);
         try
@@ -197,7 +223,7 @@ public sealed partial class SshBackendProbe
         public string Fix { get; } = fix;
     }
 
-    /// <summary>The checks and commands of one preflight as they come in; the report lists all ten steps in order.</summary>
+    /// <summary>The checks and commands of one preflight as they come in; the report lists every step in order.</summary>
     private sealed class PreflightRun(BackendOptions backend)
     {
         private readonly Dictionary<PreflightStep, PreflightCheck> _checks = [];

@@ -136,8 +136,10 @@ public sealed partial class SshStorageHost
         var received = $"{newDataset}@{snapshot[(snapshot.IndexOf('@', StringComparison.Ordinal) + 1)..]}";
         _ = properties.Select(p => _zfs.SetProperty(newDataset, p.Key, p.Value)).ToList();
 
-        // The receive mounts the new dataset.
-        var result = await HostGates.ThroughAsync(HostGates.For(backend).Mounts, () => RunPipelineAsync(send, receive, ct), ct).ConfigureAwait(false);
+        // The receive mounts the new dataset. Through a guard, the guard runs the pipeline (see ZfsCommands.GuardedCopy).
+        var guarded = _zfs.GuardedCopy(snapshot, newDataset);
+        var result = await HostGates.ThroughAsync(HostGates.For(backend).Mounts,
+            () => guarded is null ? RunPipelineAsync(send, receive, ct) : RunAsync(guarded, readOnly: false, ct), ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw Failed(result, $"Copying snapshot {snapshot} into {newDataset}");

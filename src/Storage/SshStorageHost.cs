@@ -180,8 +180,8 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
     {
         var stderr = result.Stderr.Length > 0 ? result.Stderr.TrimEnd('.') : "(no error output)";
         // zfs-fuse and OpenZFS alike: "cannot create 'X': dataset already exists" (create, snapshot, receive, clone).
-        var failure = result.Stderr.Contains("dataset already exists", StringComparison.Ordinal)
-            ? StorageFailure.AlreadyExists
+        var failure = HostGuard.Refused(result.ExitCode, result.Stderr) ? StorageFailure.RefusedByGuard
+            : result.Stderr.Contains("dataset already exists", StringComparison.Ordinal) ? StorageFailure.AlreadyExists
             : StorageFailure.CommandFailed;
         return new StorageHostException(failure,
             $"{what} on backend '{backend.Name}' failed (exit {result.ExitCode}): {stderr}." +
@@ -195,8 +195,8 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
             $"'{Trim(result.Stdout)}'. The host's zfs may speak a dialect the portal does not know.",
             result.Record, inner);
 
-    // The sudo prefix says nothing to a reader; the zfs part is what ran. A pipeline reads as "zfs send … | zfs receive …".
-    private static string Describe(IReadOnlyList<string> argv)
+    // The sudo and guard prefix says nothing to a reader; the zfs part is what ran. A pipeline reads as "zfs send … | zfs receive …".
+    private string Describe(IReadOnlyList<string> argv)
     {
         var pipe = argv.ToList().IndexOf(PipeWord);
         if (pipe > 0)
@@ -204,7 +204,7 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
             return $"{Describe(argv.Take(pipe).ToList())} | {Describe(argv.Skip(pipe + 1).ToList())}";
         }
 
-        return ShellQuote.Join(argv.Count > 2 ? argv.Skip(2).ToList() : argv);
+        return ShellQuote.Join(_zfs.Shown(argv));
     }
 
     private static string SafeError(Renci.SshNet.SshCommand command)

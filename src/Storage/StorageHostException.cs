@@ -22,6 +22,11 @@ public enum StorageFailure
     /// share's or snapshot's id, so for the portal's own names this means an earlier attempt made it.
     /// </summary>
     AlreadyExists,
+    /// <summary>
+    /// The host's guard (<see cref="BackendOptions.GuardPath"/>) refused the command, so nothing ran: it is not one the
+    /// portal sends, or it names a pool, prefix or path the guard's configuration on the host does not admit.
+    /// </summary>
+    RefusedByGuard,
 }
 
 /// <summary>A host-side failure, with a message meant for people (what happened and what to do).</summary>

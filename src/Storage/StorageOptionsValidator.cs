@@ -71,6 +71,9 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             Require(IsAbsoluteCommandPath(path), $"{pathKey} must be an absolute path such as /usr/sbin/zfs (was '{path}').");
         }
 
+        Require(string.IsNullOrEmpty(b.GuardPath) || IsAbsoluteCommandPath(b.GuardPath),
+            $"GuardPath must be empty (no guard) or an absolute path such as /usr/local/sbin/zfsportal-guard (was '{b.GuardPath}').");
+
         Require(b.Pools.Count > 0, "Pools must list at least one ZFS pool on this host.");
         for (var p = 0; p < b.Pools.Count; p++)
         {

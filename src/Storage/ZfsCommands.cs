@@ -2,7 +2,8 @@ namespace ZfsPortal.Storage;
 
 /// <summary>
 /// Builds the argv of every zfs and exportfs command the portal runs on a backend: always
-/// <c>sudo -n &lt;absolute path&gt; …</c>, so sudo never prompts and PATH on the host never matters.
+/// <c>sudo -n [GUARD] &lt;absolute path&gt; …</c>, so sudo never prompts and PATH on the host never matters; with a
+/// <see cref="BackendOptions.GuardPath"/> the host's guard runs the tool, and admits exactly the shapes built here.
 /// Names and values are validated here; <see cref="ShellQuote"/> quotes them later.
 /// </summary>
 public sealed class ZfsCommands(BackendOptions backend)
@@ -32,18 +33,7 @@ public sealed class ZfsCommands(BackendOptions backend)
     public IReadOnlyList<string> CreateDataset(string dataset, IReadOnlyDictionary<string, string> properties)
     {
         ZfsNames.ValidateDataset(dataset);
-        ArgumentNullException.ThrowIfNull(properties);
-        var argv = new List<string> { "create" };
-        foreach (var (name, value) in properties.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            ZfsNames.ValidatePropertyName(name, nameof(properties));
-            ZfsNames.ValidatePropertyValue(name, value, nameof(properties));
-            argv.Add("-o");
-            argv.Add($"{name}={value}");
-        }
-
-        argv.Add(dataset);
-        return Zfs([.. argv]);
+        return Zfs(["create", .. Options(properties), dataset]);
     }
 
     /// <summary>
@@ -77,7 +67,7 @@ public sealed class ZfsCommands(BackendOptions backend)
     }
 
     /// <summary><c>zpool list -H -o name</c>: the names of the imported pools (zfs-fuse 0.7 and OpenZFS alike).</summary>
-    public IReadOnlyList<string> ListPools() => [backend.SudoPath, "-n", backend.ZpoolPath, "list", "-H", "-o", "name"];
+    public IReadOnlyList<string> ListPools() => Sudo(backend.ZpoolPath, "list", "-H", "-o", "name");
 
     /// <summary><c>zfs set k=v DATASET</c>: one property per call, as zfs-fuse takes no more.</summary>
     public IReadOnlyList<string> SetProperty(string dataset, string property, string value)
@@ -149,8 +139,8 @@ public sealed class ZfsCommands(BackendOptions backend)
     public IReadOnlyList<string> Clone(string snapshot, string dataset, IReadOnlyDictionary<string, string> properties)
     {
         ZfsNames.ValidateSnapshot(snapshot);
-        var create = CreateDataset(dataset, properties);
-        return Zfs(["clone", .. create.Skip(4).SkipLast(1), snapshot, dataset]);
+        ZfsNames.ValidateDataset(dataset);
+        return Zfs(["clone", .. Options(properties), snapshot, dataset]);
     }
 
     /// <summary><c>zfs send SNAPSHOT</c>, the first half of a copy (see <see cref="ShellQuote.Pipeline"/>).</summary>
@@ -171,9 +161,27 @@ public sealed class ZfsCommands(BackendOptions backend)
     }
 
     /// <summary>
+    /// Through a guard, the whole copy as one command, <c>GUARD ZFS send SNAPSHOT | ZFS receive DATASET</c> with the <c>|</c> a quoted
+    /// word: the guard runs the pipeline itself, so <c>zfs receive</c> never reads a stream the caller wrote (one could carry
+    /// mountpoint=/etc). Null without a guard: then <see cref="Send"/> | <see cref="Receive"/> run as a shell pipeline.
+    /// </summary>
+    public IReadOnlyList<string>? GuardedCopy(string snapshot, string dataset)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        ZfsNames.ValidateDataset(dataset);
+        return HasGuard ? Zfs("send", snapshot, SshStorageHost.PipeWord, backend.ZfsPath, "receive", dataset) : null;
+    }
+
+    /// <summary>
     /// <c>zfs version</c>: succeeds on OpenZFS 0.8 and later, "unrecognized command" on zfs-fuse; the dialect probe.
     /// </summary>
     public IReadOnlyList<string> Version() => Zfs("version");
+
+    /// <summary>
+    /// <c>zpool destroy</c> of a pool no host has: the one command built here that the host's guard must refuse (the preflight's
+    /// proof that it is there); were it to run, zpool would only say there is no such pool.
+    /// </summary>
+    public IReadOnlyList<string> GuardProbe() => Sudo(backend.ZpoolPath, "destroy", HostGuard.ProbePool);
 
     /// <summary><c>exportfs -v</c>: the kernel's export table with each entry's options.</summary>
     public IReadOnlyList<string> ListExports() => Exportfs("-v");
@@ -204,7 +212,44 @@ public sealed class ZfsCommands(BackendOptions backend)
     private static string ExportClient(string client) =>
         client.Contains(':', StringComparison.Ordinal) && !client.StartsWith('[') ? $"[{client}]" : client;
 
-    private string[] Zfs(params string[] args) => [backend.SudoPath, "-n", backend.ZfsPath, .. args];
+    /// <summary>
+    /// The tool's path and arguments of an argv built here, without <c>sudo -n</c> and the guard: what a person reads
+    /// as the command. An argv that does not start with <c>sudo -n</c> is returned as it is.
+    /// </summary>
+    public IReadOnlyList<string> Shown(IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        if (argv.Count <= 2 || argv[0] != backend.SudoPath || argv[1] != "-n")
+        {
+            return argv;
+        }
 
-    private string[] Exportfs(params string[] args) => [backend.SudoPath, "-n", backend.ExportfsPath, .. args];
+        var skip = HasGuard && argv.Count > 3 && argv[2] == backend.GuardPath ? 3 : 2;
+        return [.. argv.Skip(skip)];
+    }
+
+    private bool HasGuard => !string.IsNullOrEmpty(backend.GuardPath);
+
+    // -o k=v pairs in ordinal key order, so the argv is reproducible.
+    private static List<string> Options(IReadOnlyDictionary<string, string> properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var options = new List<string>();
+        foreach (var (name, value) in properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            ZfsNames.ValidatePropertyName(name, nameof(properties));
+            ZfsNames.ValidatePropertyValue(name, value, nameof(properties));
+            options.Add("-o");
+            options.Add($"{name}={value}");
+        }
+
+        return options;
+    }
+
+    private string[] Zfs(params string[] args) => Sudo(backend.ZfsPath, args);
+
+    private string[] Exportfs(params string[] args) => Sudo(backend.ExportfsPath, args);
+
+    private string[] Sudo(string tool, params string[] args) =>
+        HasGuard ? [backend.SudoPath, "-n", backend.GuardPath, tool, .. args] : [backend.SudoPath, "-n", tool, .. args];
 }

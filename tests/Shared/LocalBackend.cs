@@ -52,6 +52,7 @@ internal static class LocalBackend
         yield return (at + "ZfsPath", b.ZfsPath);
         yield return (at + "ZpoolPath", b.ZpoolPath);
         yield return (at + "ExportfsPath", b.ExportfsPath);
+        yield return (at + "GuardPath", b.GuardPath);
         for (var i = 0; i < b.Pools.Count; i++)
             yield return ($"{at}Pools:{i}", b.Pools[i]);
         foreach (var (k, v) in b.DatasetCreationOptions)

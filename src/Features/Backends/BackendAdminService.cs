@@ -13,7 +13,7 @@ namespace ZfsPortal.Features.Backends;
 public sealed record BackendInput(
     string? Name, string? Host, string? Port, string? User, string? PrivateKeyPath, string? ShareExportIp, string? ServiceIp,
     string? Pools, string? DatasetPrefix, string? SnapshotPrefix, string? DatasetCreationOptions, string? NfsHelper,
-    string? ZfsPath, string? ZpoolPath, string? ExportfsPath, string? SudoPath);
+    string? ZfsPath, string? ZpoolPath, string? ExportfsPath, string? SudoPath, string? GuardPath = null);
 
 public sealed record PoolView(string Pool, long? AvailableBytes, long? UsedBytes, long PromisedGiB, int Shares);
 
@@ -167,6 +167,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             ShareExportIp = Text(input.ShareExportIp), ServiceIp = Text(input.ServiceIp), DatasetPrefix = Text(input.DatasetPrefix),
             SnapshotPrefix = Text(input.SnapshotPrefix), NfsHelper = Text(input.NfsHelper),
             ZfsPath = Text(input.ZfsPath), ZpoolPath = Text(input.ZpoolPath), ExportfsPath = Text(input.ExportfsPath), SudoPath = Text(input.SudoPath),
+            GuardPath = Text(input.GuardPath),
         };
         if (!NamePattern().IsMatch(o.Name)) errors[NameField] = "Use 1–64 letters, digits, dots, dashes or underscores.";
         if (!HostPattern().IsMatch(o.Host) && !IPAddress.TryParse(o.Host, out _)) errors[HostField] = "Enter the host's IP address or DNS name.";
@@ -183,6 +184,8 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         if (!NfsHelpers.Names.Contains(o.NfsHelper)) errors[HelperField] = $"Choose {NfsHelpers.OneOf()}.";
         if (new[] { o.ZfsPath, o.ZpoolPath, o.ExportfsPath, o.SudoPath }.Any(p => !p.StartsWith('/') || p.Any(char.IsWhiteSpace)))
             errors[PathsField] = "Command paths must be absolute (sudoers lists absolute paths), e.g. /usr/sbin/zfs.";
+        if (o.GuardPath.Length > 0 && (!o.GuardPath.StartsWith('/') || o.GuardPath.Any(char.IsWhiteSpace)))
+            errors[PathsField] = "The guard's path must be absolute (sudoers names it), e.g. /usr/local/sbin/zfsportal-guard, or empty for none.";
         if (DatasetPropertyRules.Parse(input.DatasetCreationOptions, out var optionsError) is { } options)
             o.DatasetCreationOptions = options;
         else
@@ -193,7 +196,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
     private static BackendInput ToInput(BackendOptions b) => new(b.Name, b.Host, b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), b.User,
         b.PrivateKeyPath, b.ShareExportIp, b.ServiceIp, string.Join(", ", b.Pools), b.DatasetPrefix, b.SnapshotPrefix,
         string.Join("\n", b.DatasetCreationOptions.Select(kv => $"{kv.Key}={kv.Value}")), b.NfsHelper, b.ZfsPath, b.ZpoolPath,
-        b.ExportfsPath, b.SudoPath);
+        b.ExportfsPath, b.SudoPath, b.GuardPath);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 

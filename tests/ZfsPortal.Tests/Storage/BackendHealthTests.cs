@@ -40,6 +40,15 @@ public sealed class BackendHealthTests(StorageHostFixture host) : IDisposable
         var report = await new SshBackendProbe(_pool, TimeProvider.System).CheckHealthAsync(backend, default);
 
         Assert.False(report.Up);
+        if (backend.GuardPath.Length > 0)
+        {
+            // The guard refuses a pool its config does not list: nothing is read, and the message says where to add it.
+            Assert.Contains("failed (exit 126): zfsportal-guard: refused: 'nosuchpool' is not in this backend's pools", report.Problem, StringComparison.Ordinal);
+            Assert.Contains($"The host's guard ({backend.GuardPath}) refused it", report.Problem, StringComparison.Ordinal);
+            Assert.Empty(report.Pools);
+            return;
+        }
+
         Assert.StartsWith($"Pool nosuchpool of backend '{backend.Name}' is not on the host (cannot open 'nosuchpool': dataset does not exist).",
             report.Problem, StringComparison.Ordinal);
         Assert.Contains("or correct the backend's pool list", report.Problem, StringComparison.Ordinal);

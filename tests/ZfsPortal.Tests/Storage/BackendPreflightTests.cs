@@ -30,10 +30,13 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
         Assert.Contains(host.Pool + ":", report[PreflightStep.Pools].Detail, StringComparison.Ordinal);
         Assert.Contains("SSH-2.0-OpenSSH", report[PreflightStep.Reachable].Detail, StringComparison.Ordinal);
 
-        // Every command ran as sudo -n <absolute path> and was recorded; none was changed by the preflight.
-        Assert.Equal(4, report.Commands.Count);
+        // Every command ran as sudo -n [guard] <absolute path> and was recorded; none was changed by the preflight (the guard's
+        // two probes: a refused destroy of a pool no host has, and a read of an absent dataset).
+        string[] tools = backend.GuardPath.Length > 0
+            ? [backend.ZfsPath, backend.ZpoolPath, backend.ExportfsPath, backend.ZfsPath, backend.ZpoolPath, backend.ZfsPath]
+            : [backend.ZfsPath, backend.ZpoolPath, backend.ExportfsPath, backend.ZfsPath];
         Assert.All(report.Commands, c => Assert.Equal(["/usr/bin/sudo", "-n"], c.Argv.Take(2)));
-        Assert.Equal([backend.ZfsPath, backend.ZpoolPath, backend.ExportfsPath, backend.ZfsPath], report.Commands.Select(c => c.Argv[2]));
+        Assert.Equal(tools, report.Commands.Select(c => new ZfsCommands(backend).Shown(c.Argv)[0]));
         Assert.Equal(0, _pool.OpenConnections(backend)); // its own connection, not the pool's
     }
 
@@ -103,6 +106,15 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
 
         var pools = report[PreflightStep.Pools];
         Assert.Equal(CheckOutcome.Failed, pools.Outcome);
+        if (backend.GuardPath.Length > 0)
+        {
+            // The guard refuses a pool its config does not list before zfs could say it is missing.
+            Assert.Equal($"The guard at {backend.GuardPath} refused to read the pools: 'nosuchpool' is not in this backend's pools ({host.Pool}).", pools.Detail);
+            Assert.StartsWith($"List {host.Pool}, nosuchpool on the POOLS line of the config file named on the CONFIG line of {backend.GuardPath}", pools.Fix, StringComparison.Ordinal);
+            Assert.All(report.Checks.Where(c => c.Step != PreflightStep.Pools), c => Assert.Equal(CheckOutcome.Passed, c.Outcome));
+            return;
+        }
+
         Assert.StartsWith("Not found on the host: nosuchpool (zfs: cannot open 'nosuchpool': dataset does not exist).", pools.Detail, StringComparison.Ordinal);
         Assert.Contains($"Present: {host.Pool}: ", pools.Detail, StringComparison.Ordinal);
         Assert.Contains("Create or import pool nosuchpool on the host (`zpool import NAME`", pools.Fix, StringComparison.Ordinal);
@@ -192,7 +204,7 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
         Assert.Equal(CheckOutcome.Failed, reachable.Outcome);
         Assert.Equal("Nothing accepts connections at 127.0.0.1:1 (connection refused).", reachable.Detail);
         Assert.Contains("Check that sshd runs on the host and listens on 127.0.0.1:1", reachable.Fix, StringComparison.Ordinal);
-        Assert.Equal(9, report.Checks.Count(c => c.Outcome == CheckOutcome.Skipped));
+        Assert.Equal(Enum.GetValues<PreflightStep>().Length - 1, report.Checks.Count(c => c.Outcome == CheckOutcome.Skipped));
     }
 
     [Fact]
@@ -202,6 +214,19 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
         backend.ZpoolPath = "/usr/local/sbin/zpool";
 
         var report = await Probe.PreflightAsync(backend, default);
+
+        if (backend.GuardPath.Length > 0)
+        {
+            // sudo runs the guard whatever follows; the guard refuses a zpool it does not run, and says where to fix it.
+            Assert.Equal(CheckOutcome.Passed, report[PreflightStep.Sudo].Outcome);
+            var zpool = report[PreflightStep.Zpool];
+            Assert.Equal(CheckOutcome.Failed, zpool.Outcome);
+            Assert.StartsWith($"The guard at {backend.GuardPath} refused `/usr/local/sbin/zpool list -H -o name`: /usr/local/sbin/zpool is not a program this guard runs",
+                zpool.Detail, StringComparison.Ordinal);
+            Assert.StartsWith("Set ZpoolPath in the backend settings to the path the guard runs", zpool.Fix, StringComparison.Ordinal);
+            Assert.Equal(CheckOutcome.Passed, report[PreflightStep.Pools].Outcome);
+            return;
+        }
 
         var sudo = report[PreflightStep.Sudo];
         Assert.Equal(CheckOutcome.Failed, sudo.Outcome);

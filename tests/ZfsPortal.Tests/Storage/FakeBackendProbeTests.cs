@@ -17,7 +17,7 @@ public sealed class FakeBackendProbeTests
         Assert.True(health.Up);
         Assert.Equal("tank", Assert.Single(health.Pools).Pool);
         Assert.True(report.Passed);
-        Assert.Equal(10, report.Checks.Count);
+        Assert.Equal(Enum.GetValues<PreflightStep>().Length, report.Checks.Count);
         Assert.Equal([("health", "b1"), ("preflight", "b1")], probe.Calls);
     }
 

@@ -128,7 +128,8 @@ public sealed class SshStorageHostTests(StorageHostFixture host)
         var record = Assert.Single(_log.Records);
         Assert.Equal(backend.Name, record.Backend);
         Assert.Equal(new ZfsCommands(backend).GetPoolCapacity(host.Pool), record.Argv);
-        Assert.Equal(["/usr/bin/sudo", "-n", "/usr/sbin/zfs"], record.Argv.Take(3));
+        Assert.Equal(["/usr/bin/sudo", "-n"], record.Argv.Take(2));
+        Assert.Equal("/usr/sbin/zfs", new ZfsCommands(backend).Shown(record.Argv)[0]);
         Assert.Equal(0, record.ExitCode);
         Assert.Equal("", record.Stderr);
         Assert.InRange(record.Duration, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(10));
@@ -138,15 +139,15 @@ public sealed class SshStorageHostTests(StorageHostFixture host)
     [Fact]
     public async Task A_failed_command_is_recorded_and_its_stderr_reaches_the_message()
     {
-        var orphan = $"{host.Pool}/{StorageHostFixture.TestDatasetPrefix}noparent_{Guid.NewGuid():N}/child";
+        var absent = $"{host.Pool}/{StorageHostFixture.TestDatasetPrefix}absent_{Guid.NewGuid():N}";
 
         var error = await Assert.ThrowsAsync<StorageHostException>(
-            () => host.Open(_log).CreateDatasetAsync(orphan, new Dictionary<string, string>(), default));
+            () => host.Open(_log).CreateSnapshotAsync(absent + "@s", default));
 
         var record = Assert.Single(_log.Records);
         Assert.Equal(StorageFailure.CommandFailed, error.Failure);
         Assert.Same(record, error.Command);
-        Assert.Equal("create", record.Argv[3]);
+        Assert.Equal("snapshot", new ZfsCommands(host.Backend).Shown(record.Argv)[1]);
         Assert.NotEqual(0, record.ExitCode);
         Assert.Contains("does not exist", record.Stderr, StringComparison.Ordinal);
         Assert.Contains(record.Stderr, error.Message, StringComparison.Ordinal);
@@ -187,7 +188,15 @@ public sealed class SshStorageHostTests(StorageHostFixture host)
     public async Task Sudo_refusal_is_explained_with_the_sudoers_fix()
     {
         var backend = host.Backend;
-        backend.ZfsPath = "/usr/bin/id";   // a real binary sudoers does not allow for this user
+        // A real binary sudoers does not allow for this user: in place of the guard when the host has one, else of zfs.
+        if (backend.GuardPath.Length > 0)
+        {
+            backend.GuardPath = "/usr/bin/id";
+        }
+        else
+        {
+            backend.ZfsPath = "/usr/bin/id";
+        }
 
         var error = await Assert.ThrowsAsync<StorageHostException>(
             () => host.Open(_log, backend).GetPoolCapacityAsync(host.Pool, default));

@@ -50,6 +50,13 @@ public sealed class StorageHostFixture : IAsyncLifetime
         Connections = new SshConnectionPool();
     }
 
+    /// <summary>
+    /// The default host's pool, from its backend file, without bringing the fixture up ("zfsportal" when the file is not
+    /// there): a real pool on this machine that another host's guard must keep it from.
+    /// </summary>
+    public static string MainPool() =>
+        File.Exists(DefaultBackendFile) && LocalBackend.Parse(File.ReadAllText(DefaultBackendFile)) is { Pools: [var pool, ..] } ? pool : "zfsportal";
+
     /// <summary>A fresh copy of the host's settings each time, so a test may change it (e.g. the pin).</summary>
     public BackendOptions Backend => LocalBackend.Parse(_backendJson)
                                      ?? throw new InvalidOperationException("The backend file is empty.");

@@ -55,7 +55,7 @@ public sealed class FakeBackendProbe : IBackendProbe
             : new HealthReport(true, null, [.. backend.Pools.Select(p => new PoolCapacity(p, 100L << 30, 1L << 30))], TimeSpan.FromMilliseconds(3)));
     }
 
-    /// <summary>All ten checks: passed up to <paramref name="failed"/>, which fails, then skipped (all passed when it is null).</summary>
+    /// <summary>Every check: passed up to <paramref name="failed"/>, which fails, then skipped (all passed when it is null).</summary>
     public static PreflightReport Report(BackendOptions backend, PreflightStep? failed, string detail, string fix)
     {
         ArgumentNullException.ThrowIfNull(backend);

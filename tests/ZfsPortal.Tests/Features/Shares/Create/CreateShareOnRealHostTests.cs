@@ -51,7 +51,8 @@ public sealed class CreateShareOnRealHostTests(StorageHostFixture host) : IAsync
 
         var operation = world.OperationsOf(share.Id).Single();
         var commands = world.CommandsOf(operation.Id);
-        Assert.Contains(commands, c => c.CommandLine.StartsWith("/usr/bin/sudo -n /usr/sbin/zfs create", StringComparison.Ordinal)
+        var zfs = ShellQuote.Join(new ZfsCommands(host.Backend).Version().SkipLast(1).ToList()); // sudo -n [guard] /usr/sbin/zfs
+        Assert.Contains(commands, c => c.CommandLine.StartsWith($"{zfs} create", StringComparison.Ordinal)
                                         && c.CommandLine.EndsWith(share.Dataset!, StringComparison.Ordinal) && c.ExitCode == 0);
         // Only what a create needs, in order: the pool's capacity (no health reading in this world), the create, the mount point.
         Assert.Collection(commands,
@@ -84,7 +85,7 @@ public sealed class CreateShareOnRealHostTests(StorageHostFixture host) : IAsync
 
         Assert.Equal(ShareStatus.Error, share.Status);
         Assert.Contains("No storage pool can take a 100 GiB share", share.StatusMessage, StringComparison.Ordinal);
-        Assert.Contains($"local-zfs/{host.Pool} has", share.StatusMessage, StringComparison.Ordinal);
+        Assert.Contains($"{host.Backend.Name}/{host.Pool} has", share.StatusMessage, StringComparison.Ordinal);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

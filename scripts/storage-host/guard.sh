@@ -1,0 +1,74 @@
+# shellcheck shell=bash
+# storage-host/guard.sh — sourced by scripts/storage-host.sh: the host-side guard, the one program sudoers lets
+# $SSH_USER run as root. It admits exactly the zfs, zpool and exportfs commands the portal sends, on this host's
+# pool below the dataset prefixes, and refuses anything else (see storage-host/zfsportal-guard).
+#   guard_config_content          $GUARD_CONF: pools, dataset prefixes, the pool's mount point, the three tool paths
+#   guard_program_content         the program from storage-host/zfsportal-guard with this host's CONFIG line
+#   ensure_guard                  writes both root-owned, then checks the program admits and refuses as it should
+#   guard_status                  `status`: the program and its config are there, root-owned
+#   remove_guard                  what `down` takes away
+
+# --- 5a. guard --------------------------------------------------------------------------------
+
+guard_config_content() {
+  local root
+  root=$("$ZFS" get -H -o value mountpoint "$POOL" 2>/dev/null) || die "cannot read the mount point of pool $POOL"
+  [[ $root == /* ]] || root="/$POOL"
+  cat <<EOF
+# Written by scripts/storage-host.sh (ZfsPortal): what $GUARD_BIN lets $SSH_USER do as root.
+# Datasets: POOL/PREFIX… and below, for a pool and a prefix listed here; export paths: ROOT/PREFIX… and below.
+POOLS=$POOL
+DATASET_PREFIXES=$GUARD_PREFIXES
+MOUNT_ROOTS=$root
+ZFS=$ZFS
+ZPOOL=$ZPOOL
+EXPORTFS=$EXPORTFS
+EOF
+}
+
+# Each host's copy reads its own config: two hosts on one machine never share one.
+guard_program_content() {
+  local src=$PARTS_DIR/zfsportal-guard n
+  [[ -r $src ]] || die "$src is missing"
+  n=$(grep -c '^CONFIG = "/etc/zfsportal-guard.conf"$' "$src" || true)
+  [[ $n == 1 ]] || die "$src does not hold exactly one CONFIG line to set"
+  sed "s|^CONFIG = \"/etc/zfsportal-guard.conf\"\$|CONFIG = \"$GUARD_CONF\"|" "$src"
+}
+
+ensure_guard() {
+  [[ -x $PYTHON3 ]] || die "$PYTHON3 is missing (the guard is a python3 program; python3 comes with nfs-common)"
+  # Built before anything is written: a `die` inside a process substitution would not stop the write.
+  local conf prog
+  conf=$(guard_config_content) || exit 1
+  prog=$(guard_program_content) || exit 1
+  write_file "$GUARD_CONF" 644 root:root <<<"$conf"
+  (( WROTE )) && changed "guard: wrote $GUARD_CONF"
+  write_file "$GUARD_BIN" 755 root:root <<<"$prog"
+  (( WROTE )) && changed "guard: installed $GUARD_BIN"
+  # Dry checks as root: a read it must admit, a destroy of a pool that does not exist it must refuse.
+  local out rc=0
+  out=$("$GUARD_BIN" "$ZPOOL" list -H -o name 2>&1) || die "guard: $GUARD_BIN refuses 'zpool list -H -o name': $out"
+  out=$("$GUARD_BIN" "$ZPOOL" destroy zfsportal_guard_selftest 2>&1) || rc=$?
+  [[ $rc == 126 && $out == "zfsportal-guard: refused: "* ]] ||
+    die "guard: $GUARD_BIN did not refuse 'zpool destroy' (exit $rc: $out)"
+  log "guard: $GUARD_BIN in place (config $GUARD_CONF)"
+}
+
+remove_guard() {
+  local f
+  for f in "$GUARD_BIN" "$GUARD_CONF"; do
+    if [[ -e $f ]]; then rm -f "$f"; changed "down: removed $f"; fi
+    rm -f "${f%/*}/.${f##*/}".* 2>/dev/null || true   # leftovers of write_file
+  done
+}
+
+# guard_status: one line for the program and one for its config (root-owned, as `up` writes them); 1 if either is not.
+guard_status() {
+  local ok=0 f want
+  for f in "$GUARD_BIN" "$GUARD_CONF"; do
+    want="644 root:root"; [[ $f == "$GUARD_BIN" ]] && want="755 root:root"
+    if [[ -f $f && ! -L $f && $(stat -c '%a %U:%G' "$f") == "$want" ]]; then echo "  ok    guard file $f ($want)"
+    else echo "  FAIL  guard file $f missing or not $want (run 'up')"; ok=1; fi
+  done
+  return $ok
+}
