@@ -97,6 +97,8 @@ internal sealed class DrillHost
         start.Environment["ZFSPORTAL_SSH_PORT"] = Port.ToString(CultureInfo.InvariantCulture);
         start.Environment["ZFSPORTAL_BACKEND_NAME"] = BackendName;
         start.Environment["ZFSPORTAL_POOL_SIZE"] = PoolSize;
+        // The host guard admits only datasets below the prefixes it lists; every rig names its datasets zfsdrill_….
+        start.Environment["ZFSPORTAL_GUARD_PREFIXES"] = "zfsportal_share_ zfsdrill_";
         start.Environment.Remove("ZFSPORTAL_COMPRESSION");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();
