@@ -34,11 +34,7 @@ public static class PortalApp
 
     public static WebApplication UsePortal(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-            app.UseHsts();
-        }
+        app.UseErrorPages();
         // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.
         app.UseAuthentication();
         app.UseAuthorization();

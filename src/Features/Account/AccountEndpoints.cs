@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Routing;
 using ZfsPortal.Data;
 
 namespace ZfsPortal.Features.Account;
@@ -11,9 +13,9 @@ public static class AccountEndpoints
     {
         var account = app.MapGroup("/account");
         account.MapPost("/login", async ([FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-            SignInManager<PortalUser> signIn) =>
+            SignInManager<PortalUser> signIn, HttpContext http) =>
         {
-            var target = SafeReturnUrl(returnUrl);
+            var target = SafeReturnUrl(http, returnUrl);
             var result = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)
                 ? Microsoft.AspNetCore.Identity.SignInResult.Failed
                 : await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: true, lockoutOnFailure: true);
@@ -30,10 +32,17 @@ public static class AccountEndpoints
         return app;
     }
 
-    /// <summary>Only paths inside the portal; anything else goes to the shares page.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-        && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.StartsWith("/account", StringComparison.Ordinal)
+    /// <summary>
+    /// Only paths inside the portal, judged by <see cref="IUrlHelper.IsLocalUrl"/> as ASP.NET Core's guidance on open
+    /// redirects says (the same judge <c>LocalRedirect</c> applies, so it never throws on what passes here); any control
+    /// character is refused too. Anything else, and the sign-in pages themselves, go to the shares page.
+    /// </summary>
+    public static string SafeReturnUrl(HttpContext http, string? returnUrl)
+    {
+        var url = new UrlHelper(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
+        return url.IsLocalUrl(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.Any(char.IsControl)
+               && !returnUrl.StartsWith("/account", StringComparison.OrdinalIgnoreCase)
             ? returnUrl
             : "/shares";
+    }
 }

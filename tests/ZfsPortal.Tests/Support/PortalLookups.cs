@@ -11,15 +11,20 @@ internal static class PortalLookups
 {
     public const string Password = "Test-passw0rd!";
 
-    /// <summary>A portal on the test's data folder (kept across a restart), with its jobs running unless told otherwise.</summary>
+    /// <summary>
+    /// A portal on the test's data folder (kept across a restart), with its jobs running unless told otherwise, in the
+    /// Development environment unless <paramref name="settings"/> name another; <paramref name="services"/> replace its own.
+    /// </summary>
     public static TestPortal Start(StorageHostFixture host, DirectoryInfo data, bool runJobs = true,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["environment"] = "Development", ["Portal:RunJobs"] = TestPortal.Flag(runJobs),
         };
-        return new TestPortal(host.Backend, Password, all, data.FullName);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            all[key] = value;
+        return new TestPortal(host.Backend, Password, all, data.FullName, services: services);
     }
 
     public static async Task<CurrentUser> TenantAsync(IServiceProvider services)
