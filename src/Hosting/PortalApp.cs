@@ -36,12 +36,7 @@ public static class PortalApp
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseSecurityHeaders();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-            // Only on HTTPS requests (and never for localhost): a browser that saw it refuses plain HTTP to this host.
-            app.UseHsts();
-        }
+        app.UseErrorPages();
         app.UseManilaVersionsAtRoot();
         // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.
         app.UseAuthentication();

@@ -13,7 +13,8 @@ namespace ZfsPortal.Storage;
 public sealed partial record AccessTarget
 {
     private const string Example = "use an IP address such as 203.0.113.154 or a network such as 198.51.100.0/24";
-    private const int MaxInputLength = 64;
+    /// <summary>The longest input looked at; the form takes no more.</summary>
+    public const int MaxInputLength = 64;
 
     private AccessTarget(IPAddress address, int prefixLength)
     {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Routing;
 using ZfsPortal.Data;
 
 namespace ZfsPortal.Features.Account;
@@ -13,14 +15,14 @@ public static class AccountEndpoints
         account.MapPost("/login", async ([FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
             HttpContext http, SignInManager<PortalUser> signIn, SignInAudit audit) =>
         {
-            var target = SafeReturnUrl(returnUrl);
+            var target = SafeReturnUrl(http, returnUrl);
             var result = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)
                 ? Microsoft.AspNetCore.Identity.SignInResult.Failed
                 : await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: true, lockoutOnFailure: true);
             if (result.Succeeded)
                 return Results.LocalRedirect(target);
             await audit.FailedAsync(http, email, result);
-            return Results.LocalRedirect(LoginPageWith(result.IsLockedOut ? "locked" : "failed", target));
+            return Results.LocalRedirect(LoginPageWith(http, result.IsLockedOut ? "locked" : "failed", target));
         }).WithMetadata(new SignInAttemptEndpoint());
         account.MapPost("/logout", async (HttpContext http, SignInManager<PortalUser> signIn) =>
         {
@@ -35,13 +37,20 @@ public static class AccountEndpoints
     }
 
     /// <summary>The sign-in page showing <paramref name="error"/>'s sentence, keeping where the user was going.</summary>
-    public static string LoginPageWith(string error, string? returnUrl) =>
-        $"/account/login?error={error}&returnUrl={Uri.EscapeDataString(SafeReturnUrl(returnUrl))}";
+    public static string LoginPageWith(HttpContext http, string error, string? returnUrl) =>
+        $"/account/login?error={error}&returnUrl={Uri.EscapeDataString(SafeReturnUrl(http, returnUrl))}";
 
-    /// <summary>Only paths inside the portal; anything else goes to the shares page.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-        && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.StartsWith("/account", StringComparison.Ordinal)
+    /// <summary>
+    /// Only paths inside the portal, judged by <see cref="IUrlHelper.IsLocalUrl"/> as ASP.NET Core's guidance on open
+    /// redirects says (the same judge <c>LocalRedirect</c> applies, so it never throws on what passes here); any control
+    /// character is refused too. Anything else, and the sign-in pages themselves, go to the shares page.
+    /// </summary>
+    public static string SafeReturnUrl(HttpContext http, string? returnUrl)
+    {
+        var url = new UrlHelper(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
+        return url.IsLocalUrl(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.Any(char.IsControl)
+               && !returnUrl.StartsWith("/account", StringComparison.OrdinalIgnoreCase)
             ? returnUrl
             : "/shares";
+    }
 }

@@ -30,7 +30,7 @@ public static class SignInLimits
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInLimits)).LogWarning(
                     "Sign-in attempt from {Address} for {Account} refused: over the sign-in rate limit.",
                     ClientAddress(http), SubmittedAccount(http));
-                http.Response.Redirect(AccountEndpoints.LoginPageWith("throttled", Form(http)?["returnUrl"]));
+                http.Response.Redirect(AccountEndpoints.LoginPageWith(http, "throttled", Form(http)?["returnUrl"]));
                 return ValueTask.CompletedTask;
             };
         });

@@ -77,8 +77,8 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
         var why = (reason ?? "").Trim();
         if (why.Length == 0)
             return CommandResult.Refused(ReasonField, "Give a reason; the requester reads it.");
-        if (why.Length > 500)
-            return CommandResult.Refused(ReasonField, "Keep the reason under 500 characters.");
+        if (why.Length > UserInput.MaxReasonLength)
+            return CommandResult.Refused(ReasonField, $"The reason may be at most {UserInput.MaxReasonLength} characters; this one has {why.Length}.");
         return await intake.RunAsync(async (db, work) =>
         {
             if (!admin.IsAdmin)

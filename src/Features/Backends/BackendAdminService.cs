@@ -160,6 +160,12 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
 
     private static BackendOptions? Validate(BackendInput input, Dictionary<string, string> errors)
     {
+        if (TooLong(input) is { Count: > 0 } tooLong)
+        {
+            foreach (var (field, error) in tooLong)
+                errors[field] = error;
+            return null;
+        }
         string Text(string? s) => (s ?? "").Trim();
         var o = new BackendOptions
         {
@@ -191,6 +197,27 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         else
             errors[OptionsField] = optionsError!;
         return errors.Count == 0 ? o : null;
+    }
+
+    /// <summary>The fields longer than the form lets through (each form field's MaxLength is the same limit).</summary>
+    private static Dictionary<string, string> TooLong(BackendInput input)
+    {
+        var limits = new (string Field, string? Text, int Max)[]
+        {
+            (NameField, input.Name, UserInput.MaxNameLength), (PortField, input.Port, UserInput.MaxNumberLength),
+            (HostField, input.Host, UserInput.MaxLineLength), (UserField, input.User, UserInput.MaxLineLength),
+            (KeyField, input.PrivateKeyPath, UserInput.MaxLineLength), (ExportIpField, input.ShareExportIp, UserInput.MaxLineLength),
+            (ServiceIpField, input.ServiceIp, UserInput.MaxLineLength), (PoolsField, input.Pools, UserInput.MaxTextLength),
+            (PrefixField, input.DatasetPrefix, UserInput.MaxLineLength), (SnapshotPrefixField, input.SnapshotPrefix, UserInput.MaxLineLength),
+            (OptionsField, input.DatasetCreationOptions, UserInput.MaxTextLength), (HelperField, input.NfsHelper, UserInput.MaxLineLength),
+            (PathsField, input.ZfsPath, UserInput.MaxLineLength), (PathsField, input.ZpoolPath, UserInput.MaxLineLength),
+            (PathsField, input.ExportfsPath, UserInput.MaxLineLength), (PathsField, input.SudoPath, UserInput.MaxLineLength),
+        };
+        var errors = new Dictionary<string, string>();
+        foreach (var (field, text, max) in limits)
+            if (UserInput.TooLong(text, max) is { } error)
+                errors.TryAdd(field, error);
+        return errors;
     }
 
     private static BackendInput ToInput(BackendOptions b) => new(b.Name, b.Host, b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), b.User,

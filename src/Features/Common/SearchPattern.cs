@@ -8,7 +8,10 @@ public static class SearchPattern
 {
     public const string Escape = "\\";
 
+    /// <summary>A term longer than the search box takes is cut as the box cuts it, not refused: a search has no error.</summary>
     public static string Contains(string term) =>
-        "%" + term.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+        "%" + Cut(term.Trim()).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    private static string Cut(string term) => term.Length <= UserInput.MaxSearchLength ? term : term[..UserInput.MaxSearchLength];
 }

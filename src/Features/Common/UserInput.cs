@@ -1,12 +1,32 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ZfsPortal.Data;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Common;
 
 /// <summary>The checks every form shares: names and sizes. Each error is a sentence that says what to enter.</summary>
 public static partial class UserInput
 {
+    // The longest text each kind of field takes. Every form sets its fields' MaxLength from these, so the browser
+    // refuses more before anything is sent: a pasted megabyte would otherwise ride the circuit in one message, over
+    // SignalR's 32 KB limit, and end it. The services check the same limits again, for whatever else sends text.
+    public const int MaxNameLength = ShareRules.MaxNameLength;
+    public const int MaxDescriptionLength = ShareRules.MaxDescriptionLength;
+    /// <summary>A whole number: int.MinValue as text.</summary>
+    public const int MaxNumberLength = 11;
+    /// <summary>One line of an admin form: an email, a host, a path, a prefix.</summary>
+    public const int MaxLineLength = 255;
+    /// <summary>Several lines: a list of pools, ZFS properties.</summary>
+    public const int MaxTextLength = 2000;
+    public const int MaxReasonLength = 500;
+    public const int MaxSearchLength = 100;
+    public const int MaxAccessTargetLength = AccessTarget.MaxInputLength;
+
+    /// <summary>Null when <paramref name="text"/> fits; otherwise the sentence that says how long it may be.</summary>
+    public static string? TooLong(string? text, int max) =>
+        text is { Length: var length } && length > max ? $"This may be at most {max} characters; it has {length}." : null;
+
     /// <summary>A whole number of GiB, at least 1; null with an error otherwise.</summary>
     public static int? ParseSize(string? text, out string? error)
     {

@@ -18,7 +18,7 @@ public sealed record ProjectAdminRow(Guid Id, string Name, string Description, i
 public sealed class ProjectAdminService(
     IDbContextFactory<PortalDbContext> dbFactory, UserManagerFactory users, TimeProvider time)
 {
-    public const string NameField = "Name", EmailField = "Email";
+    public const string NameField = "Name", DescriptionField = "Description", EmailField = "Email";
     public const string SharesField = "Shares", GigabytesField = "Gigabytes", SnapshotsField = "Snapshots",
         SnapshotGigabytesField = "SnapshotGigabytes", PerShareGigabytesField = "PerShareGigabytes";
 
@@ -58,11 +58,13 @@ public sealed class ProjectAdminService(
             return CommandResult.Refused(NotAdmin);
         if (UserInput.ValidateName(name, "project", out var error) is not { } valid)
             return CommandResult.Refused(NameField, error!);
+        if (UserInput.ValidateDescription(description, out var descriptionError) is not { } about)
+            return CommandResult.Refused(DescriptionField, descriptionError!);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Projects.AnyAsync(p => p.Name == valid, ct))
             return CommandResult.Refused(NameField, $"A project named '{valid}' exists already.");
         var defaults = (await db.Settings.AsNoTracking().SingleOrDefaultAsync(ct))?.DefaultQuotas ?? QuotaLimits.Defaults;
-        var project = new Project { Name = valid, Description = (description ?? "").Trim(), Quotas = defaults, CreatedAt = Now };
+        var project = new Project { Name = valid, Description = about, Quotas = defaults, CreatedAt = Now };
         db.Projects.Add(project);
         Audit(db, admin, "project.create", $"project {valid}", project.Id);
         await db.SaveChangesAsync(ct);
@@ -75,7 +77,7 @@ public sealed class ProjectAdminService(
         if (!admin.IsAdmin)
             return CommandResult.Refused(NotAdmin);
         var address = (email ?? "").Trim();
-        if (address.Length == 0 || !address.Contains('@', StringComparison.Ordinal) || address.Length > 256 || address.Any(char.IsWhiteSpace))
+        if (address.Length == 0 || !address.Contains('@', StringComparison.Ordinal) || address.Length > UserInput.MaxLineLength || address.Any(char.IsWhiteSpace))
             return CommandResult.Refused(EmailField, "Enter the member's email address, like alice@example.com.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);

@@ -1,3 +1,4 @@
+using ZfsPortal.Features.Common;
 using System.Text.RegularExpressions;
 
 namespace ZfsPortal.Features.ShareTypes;
@@ -48,7 +49,8 @@ public static partial class DatasetPropertyRules
     /// <summary>Parses "key=value" pairs, one per line or separated by spaces, into properties, or an error.</summary>
     public static Dictionary<string, string>? Parse(string? text, out string? error)
     {
-        error = null;
+        if ((error = UserInput.TooLong(text, UserInput.MaxTextLength)) is not null)
+            return null;
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in (text ?? "").Split(['\n', ' ', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -24,7 +24,7 @@ public sealed record ShareTypeAdminRow(Guid Id, string Name, string Description,
 public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
     public const string NameField = "Name", MinField = "MinSizeGiB", MaxField = "MaxSizeGiB", ApprovalField = "ApprovalAboveGiB",
-        PropertiesField = "DatasetProperties", ProjectsField = "ProjectIds", BackendField = "BackendName", CloneField = "CloneFromSnapshot";
+        PropertiesField = "DatasetProperties", DescriptionField = "Description", ProjectsField = "ProjectIds", BackendField = "BackendName", CloneField = "CloneFromSnapshot";
     private const string NotAdmin = "Only admins may manage share types.";
 
     public async Task<IReadOnlyList<ShareTypeAdminRow>> ListAsync(CurrentUser admin, CancellationToken ct = default)
@@ -72,6 +72,8 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         var errors = new Dictionary<string, string>();
         var name = UserInput.ValidateName(input.Name, "share type", out var nameError);
         if (nameError is not null) errors[NameField] = nameError;
+        var description = UserInput.ValidateDescription(input.Description, out var descriptionError);
+        if (descriptionError is not null) errors[DescriptionField] = descriptionError;
         var min = UserInput.ParseSize(input.MinSizeGiB, out var minError);
         if (minError is not null) errors[MinField] = minError;
         var max = UserInput.ParseSize(input.MaxSizeGiB, out var maxError);
@@ -115,7 +117,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         if (id is null)
             db.ShareTypes.Add(type);
         type.Name = name!;
-        type.Description = (input.Description ?? "").Trim();
+        type.Description = description!;
         type.IsPublic = input.IsPublic;
         type.ProjectIds = input.IsPublic ? [] : input.ProjectIds.Distinct().ToList();
         type.SnapshotSupport = input.SnapshotSupport;

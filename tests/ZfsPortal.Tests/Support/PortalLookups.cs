@@ -13,7 +13,7 @@ internal static class PortalLookups
 
     /// <summary>
     /// A portal on the test's data folder (kept across a restart), with its jobs running unless told otherwise, in the
-    /// Development environment unless <paramref name="settings"/> name another.
+    /// Development environment unless <paramref name="settings"/> name another; <paramref name="services"/> replace its own.
     /// </summary>
     public static TestPortal Start(StorageHostFixture host, DirectoryInfo data, bool runJobs = true,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)

@@ -38,6 +38,13 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(new AuditQueries(World.Db));
         Services.AddSingleton(new OperationQueries(World.Db));
         Services.AddSingleton(new BackendCatalog(World.Db));
+        // The share page and its panels.
+        Services.AddSingleton(World.Queries);
+        Services.AddSingleton(World.CreateShares);
+        Services.AddSingleton(World.DeleteShares);
+        Services.AddSingleton(World.Resize);
+        Services.AddSingleton(World.Access);
+        Services.AddSingleton(World.Snapshots);
         Interactive();
     }
 
