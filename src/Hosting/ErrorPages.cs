@@ -15,8 +15,13 @@ public static class ErrorPages
         }
         // A status without a body (a 404 above all) gets the page too, in every environment; not the APIs, whose
         // clients read JSON (Manila's own bodies) and would choke on a page.
-        app.UseWhen(c => !IsApi(c.Request.Path),
-            pages => pages.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true));
+        app.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            if (IsApi(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+            return next(context);
+        });
         // Both re-execute the failed request with its own method, and Blazor takes a re-executed POST for a form posted to
         // the error page, refused 400 without a word when its antiforgery token is not the page's (a POST to an address
         // that takes none, answered 405). The error page is only read: it is rendered as a GET.
