@@ -33,12 +33,9 @@ public static class ManilaTypes
         v2.MapPost("/types", CreateAsync);
         v2.MapDelete("/types/{id}", async (string id, HttpContext http, ManilaReads reads, ShareTypeAdminService admin, CancellationToken ct) =>
         {
-            var request = ManilaRequest.Of(http);
-            if (!request.User.IsAdmin)
-                return ManilaErrors.Forbidden();
-            var type = Find(await reads.TypesAsync(request, null, ct), id);
+            var (request, type, refusal) = await AdminTypeAsync(http, reads, id, ct);
             if (type is null)
-                return NotFound(id);
+                return refusal!;
             var result = await admin.SetRetiredAsync(request.User, type.Id, retired: true, ct);
             return result.Succeeded ? Results.Accepted() : ManilaErrors.Refusal(result);
         });
@@ -50,12 +47,9 @@ public static class ManilaTypes
         });
         v2.MapPost("/types/{id}/extra_specs", async (string id, HttpContext http, ManilaReads reads, ShareTypeAdminService admin, CancellationToken ct) =>
         {
-            var request = ManilaRequest.Of(http);
-            if (!request.User.IsAdmin)
-                return ManilaErrors.Forbidden();
-            var type = Find(await reads.TypesAsync(request, null, ct), id);
+            var (request, type, refusal) = await AdminTypeAsync(http, reads, id, ct);
             if (type is null)
-                return NotFound(id);
+                return refusal!;
             var (body, error) = await ManilaBody.ReadAsync(http.Request, "extra_specs", known: null);
             if (body is null)
                 return error!;
@@ -65,12 +59,9 @@ public static class ManilaTypes
         v2.MapDelete("/types/{id}/extra_specs/{key}", async (string id, string key, HttpContext http, ManilaReads reads, ShareTypeAdminService admin,
             CancellationToken ct) =>
         {
-            var request = ManilaRequest.Of(http);
-            if (!request.User.IsAdmin)
-                return ManilaErrors.Forbidden();
-            var type = Find(await reads.TypesAsync(request, null, ct), id);
+            var (request, type, refusal) = await AdminTypeAsync(http, reads, id, ct);
             if (type is null)
-                return NotFound(id);
+                return refusal!;
             if (!ShareTypeSpecs.Of(type, admin: true).ContainsKey(key))
                 return ManilaErrors.NotFound($"Share type extra spec {ManilaShares.Clip(key)} could not be found.");
             return await SaveAsync(request, admin, type, new Dictionary<string, string?> { [key] = null }, () => Results.Accepted(), ct);
@@ -122,6 +113,17 @@ public static class ManilaTypes
             return await reads.TypesAsync(request, null, ct);
         var (project, _) = await acting.ResolveAsync(http, request, ct);
         return project is null ? [] : await reads.TypesAsync(request, project.Id, ct);
+    }
+
+    /// <summary>The type an admin names (any type, whichever project); otherwise the answer that refuses the request.</summary>
+    private static async Task<(ManilaRequest Request, ShareType? Type, IResult? Refusal)> AdminTypeAsync(
+        HttpContext http, ManilaReads reads, string id, CancellationToken ct)
+    {
+        var request = ManilaRequest.Of(http);
+        if (!request.User.IsAdmin)
+            return (request, null, ManilaErrors.Forbidden());
+        var type = Find(await reads.TypesAsync(request, null, ct), id);
+        return (request, type, type is null ? NotFound(id) : null);
     }
 
     private static ShareType? Find(IEnumerable<ShareType> types, string idOrName) =>
