@@ -19,7 +19,7 @@ internal static class KillDrill
         var req = new Requests(rig);
         var baseShare = await req.SettledAsync(req.CreateShareAsync(1, ct), ct);
         var baseSnap = await req.SettledAsync(req.SnapshotAsync(baseShare, ct), ct);
-        var work = await req.SettledAsync(req.CreateShareAsync(2, ct), ct);
+        var work = await req.SettledAsync(req.CreateShareAsync(1, ct), ct);
         var rows = new List<DrillRow>();
         var target = 0;
 
@@ -40,9 +40,16 @@ internal static class KillDrill
                         return () => req.DeleteSnapshotAsync(snap, ct);
                     case OperationKind.ExtendShare or OperationKind.ShrinkShare:
                         var share = await req.ShareAsync(work, ct);
-                        if (share.Status != ShareStatus.Available || share.AccessRulesStatus != AccessRulesStatus.Active || (kind == OperationKind.ShrinkShare && share.SizeGiB < 2))
+                        if (share.Status != ShareStatus.Available || share.AccessRulesStatus != AccessRulesStatus.Active)
                         {
-                            work = await req.SettledAsync(req.CreateShareAsync(kind == OperationKind.ShrinkShare ? 1 + runs + 1 : 2, ct), ct);
+                            work = await req.SettledAsync(req.CreateShareAsync(1, ct), ct);
+                            share = await req.ShareAsync(work, ct);
+                        }
+                        if (kind == OperationKind.ShrinkShare && share.SizeGiB < 2)
+                        {
+                            // Grown first (a refquota takes no pool space, the small drill pool could not place a big
+                            // share), so that every shrink run has a GiB to give back.
+                            await req.SettledAsync(req.ResizeAsync(work, share.SizeGiB + runs + 1, extend: true, ct), ct);
                             share = await req.ShareAsync(work, ct);
                         }
                         var id = work;
