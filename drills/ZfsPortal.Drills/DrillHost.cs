@@ -51,14 +51,14 @@ internal sealed class DrillHost
         var cmdline = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ');
         if (!cmdline.Contains(Path.Combine(HostDir, "sshd_config"), StringComparison.Ordinal))
             throw new InvalidOperationException($"pid {pid} from {pidFile} is not the drill host's sshd ({cmdline}); not killing it.");
-        var sessions = Proc.Children(pid);
+        var sessions = LocalProcesses.ChildPids(pid);
         foreach (var child in sessions)
             Proc.Signal(child, "TERM");
         Proc.Signal(pid, "TERM");
         var until = DateTime.UtcNow.AddSeconds(15);
-        while ((Directory.Exists($"/proc/{pid}") || await PortOpenAsync(Port)) && DateTime.UtcNow < until)
+        while ((Directory.Exists($"/proc/{pid}") || await LocalProcesses.PortOpenAsync(Port)) && DateTime.UtcNow < until)
             await Task.Delay(50);
-        if (await PortOpenAsync(Port))
+        if (await LocalProcesses.PortOpenAsync(Port))
             throw new InvalidOperationException($"The drill host's sshd (pid {pid}) did not stop within 15 s.");
     }
 
@@ -68,21 +68,6 @@ internal sealed class DrillHost
         var up = await ScriptAsync("up");
         if (up.ExitCode != 0)
             throw new InvalidOperationException($"`storage-host.sh up` (sshd restart) failed (exit {up.ExitCode}):\n{up.Output}");
-    }
-
-    public static async Task<bool> PortOpenAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private static async Task<(int ExitCode, string Output)> ScriptAsync(string command)
@@ -116,27 +101,6 @@ internal static class Proc
     {
         using var kill = Process.Start("/bin/kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
-    }
-
-    public static List<int> Children(int parent)
-    {
-        var children = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                continue;
-            try
-            {
-                var ppid = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
-                if (ppid is not null && int.Parse(ppid[5..].Trim(), CultureInfo.InvariantCulture) == parent)
-                    children.Add(pid);
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
-            }
-        }
-        return children;
     }
 
     /// <summary>Pids whose command name (comm) is exactly this.</summary>

@@ -82,7 +82,7 @@ public abstract class ScriptedStorageHostFixture(ScriptedHostSettings settings) 
             failures.Add($"user {Settings.User} still exists");
         }
 
-        if (await PortOpenAsync(Settings.Port))
+        if (await LocalProcesses.PortOpenAsync(Settings.Port))
         {
             failures.Add($"127.0.0.1:{Settings.Port} still accepts connections");
         }
@@ -117,21 +117,6 @@ public abstract class ScriptedStorageHostFixture(ScriptedHostSettings settings) 
 
     /// <summary>Other files a subclass's tests may leave that `down` must remove.</summary>
     protected virtual IEnumerable<string> LeftBehind() => [];
-
-    public static async Task<bool> PortOpenAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     private async Task<(int ExitCode, string Output)> RunScriptAsync(string command)
     {
@@ -193,7 +178,7 @@ public abstract class ScriptedStorageHostFixture(ScriptedHostSettings settings) 
             var sshdPid = File.Exists(Path.Combine(dir, "sshd.pid")) ? (await File.ReadAllTextAsync(Path.Combine(dir, "sshd.pid"))).Trim() : "none";
             var health = await StorageHostFixture.RunLocalAsync("/usr/sbin/zpool", "list", "-H", "-o", "health", backend.Pools[0]);
             return new MainHostState(dir, backend.Pools[0], backend.Port, sshdPid, ReadZfsFusePids(),
-                health.ExitCode == 0 ? health.Stdout.Trim() : $"missing ({health.Stderr.Trim()})", await PortOpenAsync(backend.Port));
+                health.ExitCode == 0 ? health.Stdout.Trim() : $"missing ({health.Stderr.Trim()})", await LocalProcesses.PortOpenAsync(backend.Port));
         }
 
         public string Describe() =>

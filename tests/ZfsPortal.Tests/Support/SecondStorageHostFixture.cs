@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 
+using ZfsPortal.Testing;
+
 namespace ZfsPortal.Tests.Support;
 
 [CollectionDefinition("second-storage-host")]
@@ -48,7 +50,7 @@ public sealed class SecondStorageHostFixture() : ScriptedStorageHostFixture(new(
             throw new InvalidOperationException($"pid {pid} from {pidFile} is not the second host's sshd ({cmdline}); not killing it.");
         }
 
-        var sessions = ChildPids(pid);
+        var sessions = LocalProcesses.ChildPids(pid);
         foreach (var child in sessions)
         {
             Signal(child);
@@ -56,13 +58,13 @@ public sealed class SecondStorageHostFixture() : ScriptedStorageHostFixture(new(
 
         Signal(pid);
         var until = DateTime.UtcNow.AddSeconds(15);
-        while ((Directory.Exists($"/proc/{pid}") || sessions.Any(c => Directory.Exists($"/proc/{c}")) || await PortOpenAsync(Port))
+        while ((Directory.Exists($"/proc/{pid}") || sessions.Any(c => Directory.Exists($"/proc/{c}")) || await LocalProcesses.PortOpenAsync(Port))
                && DateTime.UtcNow < until)
         {
             await Task.Delay(50);
         }
 
-        if (await PortOpenAsync(Port))
+        if (await LocalProcesses.PortOpenAsync(Port))
         {
             throw new InvalidOperationException($"The second host's sshd (pid {pid}) did not stop within 15 s.");
         }
@@ -92,30 +94,4 @@ public sealed class SecondStorageHostFixture() : ScriptedStorageHostFixture(new(
         kill.WaitForExit();
     }
 
-    private static List<int> ChildPids(int parent)
-    {
-        var children = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var ppid = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
-                if (ppid is not null && int.Parse(ppid[5..].Trim(), CultureInfo.InvariantCulture) == parent)
-                {
-                    children.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
-            }
-        }
-
-        return children;
-    }
 }
