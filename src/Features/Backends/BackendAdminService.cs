@@ -149,6 +149,8 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         // A different address is a different host until an admin says otherwise: its key must be pinned again.
         var old = backend.Settings;
         values.HostKeySha256 = old.Host == values.Host && old.Port == values.Port ? old.HostKeySha256 : "";
+        if (id is not null)
+            KeepUnshown(old, values);
         backend.Settings = values;
         if (id is null)
             db.Backends.Add(backend);
@@ -156,6 +158,14 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             detail: $"{values.User}@{values.Host}:{values.Port}, pools {string.Join(",", values.Pools)}");
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(backend.Id, values.HostKeySha256.Length == 0 ? "Saved. Pin the host key next: the portal will not connect until it is pinned." : null);
+    }
+
+    /// <summary>The settings the form does not show (set in appsettings or by the seed) survive an edit of the others.</summary>
+    private static void KeepUnshown(BackendOptions old, BackendOptions values)
+    {
+        values.ZfsDialect = old.ZfsDialect;
+        values.ConnectTimeoutSeconds = old.ConnectTimeoutSeconds;
+        values.CommandTimeoutSeconds = old.CommandTimeoutSeconds;
     }
 
     private static BackendOptions? Validate(BackendInput input, Dictionary<string, string> errors)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Backends;
+using ZfsPortal.Storage;
 
 namespace ZfsPortal.Tests.Features.Backends;
 
@@ -41,6 +42,25 @@ public sealed class BackendEditTests : IDisposable
         Assert.Equal(["tank", "fast"], backend.Settings.Pools);
         Assert.Equal("lz4", backend.Settings.DatasetCreationOptions["compression"]);
         Assert.Equal(FakeBackendProbe.Fingerprint, backend.Settings.HostKeySha256);
+    }
+
+    [Fact]
+    public async Task An_edit_keeps_the_settings_the_form_does_not_show()
+    {
+        var id = await CreatePinnedAsync();
+        await using (var db = _db.CreateDbContext())
+        {
+            var stored = db.Backends.Single(b => b.Id == id);
+            var changed = stored.Settings.Clone();
+            (changed.ZfsDialect, changed.ConnectTimeoutSeconds, changed.CommandTimeoutSeconds) = (ZfsDialects.ZfsFuse, 3, 300);
+            stored.Settings = changed;
+            await db.SaveChangesAsync();
+        }
+
+        Assert.True((await _service.UpdateAsync(_admin, id, Input(pools: "tank, fast"))).Succeeded);
+
+        var settings = Stored(id).Settings;
+        Assert.Equal((ZfsDialects.ZfsFuse, 3, 300), (settings.ZfsDialect, settings.ConnectTimeoutSeconds, settings.CommandTimeoutSeconds));
     }
 
     [Fact]
