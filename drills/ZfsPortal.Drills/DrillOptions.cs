@@ -45,6 +45,8 @@ internal sealed class DrillOptions
                                          (freeze SIGSTOPs the machine's one zfs-fuse, every pool: only when no one else works)
                           --runs N       kills per operation kind (20)        --repeats N   runs of the other drills (3)
                           --out FILE     the results table (drills/results/drills-<time>.md)
+                        Environment: ZFSPORTAL_DRILL_HOST_DIR, _USER, _PORT, _POOL, _BACKEND name another drill host;
+                        ZFSPORTAL_DRILL_HOST_REUSE=1 uses one that is already up and leaves it up (docs/reliability.md).
                         """);
                     Environment.Exit(0);
                     break;
