@@ -14,14 +14,26 @@ namespace ZfsPortal.Drills;
 /// </summary>
 internal sealed class DrillHost
 {
-    public const string HostDir = "/var/lib/zfsportal-host-drills";
-    public const string Pool = "zfsportald";
-    public const string User = "zfsdrill";
-    public const int Port = 2231;
-    public const string BackendName = "drill-zfs";
+    // Each can be set from the environment (ZFSPORTAL_DRILL_HOST_DIR, _USER, _PORT, _POOL, _BACKEND), so that a
+    // second drill host can run while the first is in use; docs/reliability.md lists them.
+    public static readonly string HostDir = Setting("HOST_DIR", "/var/lib/zfsportal-host-drills");
+    public static readonly string Pool = Setting("POOL", "zfsportald");
+    public static readonly string User = Setting("USER", "zfsdrill");
+    public static readonly int Port = int.Parse(Setting("PORT", "2231"), NumberStyles.None, CultureInfo.InvariantCulture);
+    public static readonly string BackendName = Setting("BACKEND", "drill-zfs");
 
     /// <summary>Small, so that the pool-full drill fills it quickly; room for the kill drill's 1 GiB shares.</summary>
     public const string PoolSize = "1536M";
+
+    /// <summary>
+    /// ZFSPORTAL_DRILL_HOST_REUSE=1: a drill host that is already up is used as it is, and left up at the end (whoever
+    /// set it takes it down). For when `storage-host.sh` cannot run: it waits for the machine-wide lock, which another
+    /// host's daemons can hold for hours. The sshd drill still restarts sshd with `up`.
+    /// </summary>
+    private static readonly bool Reuse = Environment.GetEnvironmentVariable("ZFSPORTAL_DRILL_HOST_REUSE") == "1";
+
+    private static string Setting(string name, string fallback) =>
+        Environment.GetEnvironmentVariable($"ZFSPORTAL_DRILL_{name}") is { Length: > 0 } value ? value : fallback;
 
     public BackendOptions Backend { get; private set; } = new();
 
@@ -30,15 +42,30 @@ internal sealed class DrillHost
         var main = LocalBackend.Read(LocalBackend.DefaultPath());
         if (main.Port == Port || main.Pools.Contains(Pool))
             throw new InvalidOperationException($"The main storage host uses the drill host's port {Port} or pool {Pool}; refusing to touch it.");
-        var up = await ScriptAsync("up");
-        if (up.ExitCode != 0)
-            throw new InvalidOperationException($"`storage-host.sh up` of the drill host failed (exit {up.ExitCode}):\n{up.Output}");
-        Backend = LocalBackend.Read(Path.Combine(HostDir, "backend.json"));
+        var json = Path.Combine(HostDir, "backend.json");
+        if (Reuse)
+        {
+            if (!File.Exists(json) || !await LocalProcesses.PortOpenAsync(Port))
+                throw new InvalidOperationException($"ZFSPORTAL_DRILL_HOST_REUSE=1, but the drill host is not up ({json}, sshd on port {Port}).");
+            await log.WriteLineAsync("drill host: already up, used as it is (ZFSPORTAL_DRILL_HOST_REUSE=1); it is left up at the end");
+        }
+        else
+        {
+            var up = await ScriptAsync("up");
+            if (up.ExitCode != 0)
+                throw new InvalidOperationException($"`storage-host.sh up` of the drill host failed (exit {up.ExitCode}):\n{up.Output}");
+        }
+        Backend = LocalBackend.Read(json);
         await log.WriteLineAsync($"drill host: pool {Pool} ({PoolSize}), sshd 127.0.0.1:{Port}, user {User}, {HostDir}");
     }
 
     public static async Task DownAsync(TextWriter log)
     {
+        if (Reuse)
+        {
+            await log.WriteLineAsync("drill host: left up (ZFSPORTAL_DRILL_HOST_REUSE=1)");
+            return;
+        }
         var down = await ScriptAsync("down");
         await log.WriteLineAsync(down.ExitCode == 0 ? "drill host: down" : $"drill host: `down` failed (exit {down.ExitCode}):\n{down.Output}");
     }
@@ -89,7 +116,19 @@ internal sealed class DrillHost
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // An answer, not an exception: `down` runs in DrillMain's finally, and a throw there lost the results table.
+            // The script waits for the machine-wide lock /run/lock/zfsportal-host.lock, which another host's daemons can hold.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            return (-1, $"storage-host.sh {command} did not finish within 5 minutes (waiting for /run/lock/zfsportal-host.lock?); it was stopped.\n"
+                        + (await stderr) + (await stdout));
+        }
         return (process.ExitCode, (await stderr) + (await stdout));
     }
 }

@@ -45,6 +45,7 @@ internal static class DrillMain
                 }
             }
             await Drill("hostile", async () => rows.Add(await HostileDrill.RunAsync(host, runId, log, ct)));
+            await Drill("hostile-browser", async () => rows.Add(await HostileBrowserDrill.RunAsync(host, runId, log, ct)));
             await Drill("poolfull", async () => rows.Add(await FaultDrills.PoolFullAsync(host, runId, options.Repeats, log, ct)));
             await Drill("diskfull", async () => rows.Add(await FaultDrills.DiskFullAsync(host, runId, options.Repeats, log, ct)));
             await Drill("sshd", async () => rows.Add(await FaultDrills.SshdAsync(host, runId, options.Repeats, log, ct)));

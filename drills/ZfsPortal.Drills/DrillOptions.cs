@@ -6,7 +6,7 @@ namespace ZfsPortal.Drills;
 internal sealed class DrillOptions
 {
     /// <summary>The drills run without being named; freeze stops the machine's one zfs-fuse and only runs when named.</summary>
-    public static readonly string[] Default = ["kill", "sshd", "poolfull", "diskfull", "hostile"];
+    public static readonly string[] Default = ["kill", "sshd", "poolfull", "diskfull", "hostile", "hostile-browser"];
 
     public HashSet<string> Only { get; private set; } = [.. Default];
 
@@ -30,6 +30,9 @@ internal sealed class DrillOptions
                     o.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Only.FirstOrDefault(d => d != "freeze" && !Default.Contains(d)) is { } unknown)
                         throw new ArgumentException($"Unknown drill {unknown}; the drills are {string.Join(", ", Default)} and freeze.");
+                    // hostile is both halves, the services and the browser; hostile-browser alone is the browser's.
+                    if (o.Only.Contains("hostile"))
+                        o.Only.Add("hostile-browser");
                     break;
                 case "--runs": o.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--repeats": o.Repeats = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -37,10 +40,13 @@ internal sealed class DrillOptions
                 case "-h" or "--help":
                     Console.WriteLine("""
                         dotnet run -c Release --project drills/ZfsPortal.Drills [-- options]     (as root, like storage-host.sh)
-                          --only LIST    drills to run: kill,sshd,poolfull,diskfull,hostile (default: all of them) and freeze
+                          --only LIST    drills to run: kill,sshd,poolfull,diskfull,hostile (default: all of them) and freeze;
+                                         hostile is the services and the browser (Chromium), hostile-browser the browser only
                                          (freeze SIGSTOPs the machine's one zfs-fuse, every pool: only when no one else works)
                           --runs N       kills per operation kind (20)        --repeats N   runs of the other drills (3)
                           --out FILE     the results table (drills/results/drills-<time>.md)
+                        Environment: ZFSPORTAL_DRILL_HOST_DIR, _USER, _PORT, _POOL, _BACKEND name another drill host;
+                        ZFSPORTAL_DRILL_HOST_REUSE=1 uses one that is already up and leaves it up (docs/reliability.md).
                         """);
                     Environment.Exit(0);
                     break;

@@ -10,14 +10,14 @@ namespace ZfsPortal.Drills;
 /// <summary>
 /// Hostile input through the services the pages call (names, descriptions, access targets, sizes). Counts what
 /// reached a shell (an unquoted special character in a recorded host command, or the marker file a payload would
-/// create), what was stored other than as validated, and refusals that are not a sentence. The browser half is not
-/// done here (see docs/reliability.md).
+/// create), what was stored other than as validated, and refusals that are not a sentence. The browser half,
+/// <see cref="HostileBrowserDrill"/>, types the same lists into the pages.
 /// </summary>
 internal static class HostileDrill
 {
-    private const string Marker = "/tmp/zfsportal-drill-pwned";
+    internal const string Marker = "/tmp/zfsportal-drill-pwned";
 
-    private static readonly string[] Payloads =
+    internal static readonly string[] Payloads =
     [
         $"$(touch {Marker})", $"`touch {Marker}`", $"; touch {Marker}", $"| touch {Marker}", $"&& touch {Marker}", $"a\ntouch {Marker}",
         $"a\rb", "a\0b", "'", "\"", "\\", "$HOME", "${IFS}", "a b", "-rf", "--help", "../../etc", "/etc/passwd", "*", "?", "[a-z]",
@@ -26,7 +26,7 @@ internal static class HostileDrill
         new string('A', 300), new string('é', 5000), "", "   ", "\t",
     ];
 
-    private static readonly string[] Targets =
+    internal static readonly string[] Targets =
     [
         "0.0.0.0/0", "::/0", "203.0.113.5;rm -rf /", "203.0.113.5 && reboot", "$(id)", "`id`", "203.0.113.5\n198.51.100.1",
         "203.0.113.5\0", "fe80::1%eth0", "fe80::1%25eth0", "fe80::1%$(id)", "203.0.113.256", "203.0.113.5/33", "203.0.113.5/-1",
@@ -35,7 +35,7 @@ internal static class HostileDrill
         "::ffff:203.0.113.9", "2001:db8::1/48", "2001:db8::/129", "-o rw", "--", new string('1', 1000), "", "198.51.100.0/24",
     ];
 
-    private static readonly string[] Sizes =
+    internal static readonly string[] Sizes =
     [
         "-1", "0", "1e9", "0x10", " 5 ", "5.5", "1,000", "٣", "+1", "2147483648", "99999999999999999999", "NaN", "Infinity",
         "1; rm -rf /", "$(echo 1)", "1\n2", "", "  ", "1G", "１",
@@ -125,15 +125,9 @@ internal static class HostileDrill
                 if (rule.Target.Any(c => !(char.IsAsciiHexDigit(c) || c is '.' or ':' or '/')))
                     bad.Add($"access rule stored with target {Show(rule.Target)}");
 
-            // 0 reach a shell: every recorded command line splits (POSIX rules) into words with no unquoted special character.
-            var lines = await db.HostCommands.AsNoTracking().Select(c => c.CommandLine).ToListAsync(ct);
-            foreach (var line in lines)
-                if (PosixWords.Split(line) is { Error: { } error })
-                    bad.Add($"host command {Show(line)}: {error}");
-            row.Notes.Add(Rig.Inv($"{row.Runs} inputs ({Payloads.Length} payloads × share name, description, snapshot name; {Targets.Length} access targets; {Sizes.Length} sizes × create, extend); {accepted.Count} accepted, {refusals.Count} refusals; {lines.Count} host commands re-parsed"));
+            var lines = await ShellFindingsAsync(db, bad, ct);
+            row.Notes.Add(Rig.Inv($"{row.Runs} inputs ({Payloads.Length} payloads × share name, description, snapshot name; {Targets.Length} access targets; {Sizes.Length} sizes × create, extend); {accepted.Count} accepted, {refusals.Count} refusals; {lines} host commands re-parsed"));
         }
-        if (File.Exists(Marker))
-            bad.Add($"{Marker} exists: a payload reached a shell");
         row.Notes.Add($"{bad.Count} failures");
         foreach (var b in bad.Take(20))
             row.Orphans.Add(b);
@@ -145,7 +139,22 @@ internal static class HostileDrill
         return row;
     }
 
-    private static string Show(string? s) => s is null ? "(null)"
+    /// <summary>
+    /// 0 reach a shell: every recorded command line splits (POSIX rules) into words with no unquoted special
+    /// character, and the marker file a payload would create is absent. Adds what it finds; the lines it read.
+    /// </summary>
+    internal static async Task<int> ShellFindingsAsync(PortalDbContext db, List<string> bad, CancellationToken ct)
+    {
+        var lines = await db.HostCommands.AsNoTracking().Select(c => c.CommandLine).ToListAsync(ct);
+        foreach (var line in lines)
+            if (PosixWords.Split(line) is { Error: { } error })
+                bad.Add($"host command {Show(line)}: {error}");
+        if (File.Exists(Marker))
+            bad.Add($"{Marker} exists: a payload reached a shell");
+        return lines.Count;
+    }
+
+    internal static string Show(string? s) => s is null ? "(null)"
         : "\"" + (s.Length > 40 ? s[..40] + "…" : s).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)
             .Replace("\0", "\\0", StringComparison.Ordinal) + "\"";
 }

@@ -21,7 +21,7 @@ internal sealed class Rig : IAsyncDisposable
 
     private readonly bool _ownsDirectory;
 
-    private Rig(DrillHost host, string prefix, string dataDirectory, bool ownsDirectory, Dictionary<string, string?> extra)
+    private Rig(DrillHost host, string prefix, string dataDirectory, bool ownsDirectory, Dictionary<string, string?> extra, bool servePages)
     {
         Host = host;
         Prefix = prefix;
@@ -37,7 +37,7 @@ internal sealed class Rig : IAsyncDisposable
         };
         foreach (var (k, v) in extra)
             common[k] = v;
-        Portal = new TestPortal(host.Backend, Password, new Dictionary<string, string?>(common) { ["Portal:RunJobs"] = "false" },
+        Portal = new TestPortal(host.Backend, Password, new Dictionary<string, string?>(common) { ["Portal:RunJobs"] = servePages ? "true" : "false" },
             dataDirectory, prefix, s => s.AddSingleton<IHostLifetime, QuietLifetime>());
         var child = new Dictionary<string, string?>(common, StringComparer.OrdinalIgnoreCase)
         {
@@ -60,18 +60,28 @@ internal sealed class Rig : IAsyncDisposable
     public Guid ProjectId { get; private set; }
     public Guid ShareTypeId { get; private set; }
 
+    /// <summary>Where this process serves the pages, when started with <c>servePages</c>; null otherwise.</summary>
+    public Uri? BaseAddress { get; private set; }
+
     public T Get<T>() where T : notnull => Portal.Get<T>();
     public IDbContextFactory<PortalDbContext> Db => Portal.Db;
 
     /// <param name="dataDirectory">A folder of the caller's (the disk-full drill's small mount); null: a fresh one under /tmp.</param>
+    /// <param name="servePages">
+    /// For a browser: this process serves the pages on a real port and runs the jobs too, with no child portal. Pages
+    /// learn of a job's changes from the process that ran it, so the pages and the jobs must share one process.
+    /// </param>
     public static async Task<Rig> StartAsync(DrillHost host, string runId, string drill, CancellationToken ct,
-        string? dataDirectory = null, Dictionary<string, string?>? settings = null)
+        string? dataDirectory = null, Dictionary<string, string?>? settings = null, bool servePages = false)
     {
         var own = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory($"zfsportal-drill-{drill}-").FullName;
-        var rig = new Rig(host, $"zfsdrill_{runId}_{drill}_", dataDirectory, own, settings ?? []);
+        var rig = new Rig(host, $"zfsdrill_{runId}_{drill}_", dataDirectory, own, settings ?? [], servePages);
         // This process first: it migrates and seeds; the child then finds both done.
-        _ = rig.Portal.Services;
+        if (servePages)
+            rig.BaseAddress = rig.Portal.StartOnKestrel();
+        else
+            _ = rig.Portal.Services;
         await using (var db = await rig.Db.CreateDbContextAsync(ct))
         {
             var tenant = await db.Users.SingleAsync(u => u.Email == TestPortal.TenantEmail, ct);
@@ -86,7 +96,8 @@ internal sealed class Rig : IAsyncDisposable
             };
             await db.SaveChangesAsync(ct);
         }
-        await rig.Child.StartAsync(ct);
+        if (!servePages)
+            await rig.Child.StartAsync(ct);
         return rig;
     }
 

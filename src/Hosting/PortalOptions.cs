@@ -38,19 +38,17 @@ public sealed class PortalOptions
     /// <summary>
     /// How often a running step writes its operation's heartbeat. A running operation whose heartbeat is older than
     /// <see cref="StaleAfter"/> (six beats) is taken to be stranded by a crash and is run again (ADR 4).
+    /// This and the next two are checked by <see cref="PortalOptionsValidator"/>, whose messages name the key.
     /// </summary>
-    [Range(1, 600)]
     public int HeartbeatSeconds { get; set; } = 30;
 
     /// <summary>How often a node that runs jobs looks for stranded operations (and once at start).</summary>
-    [Range(1, 3600)]
     public int RecoverySeconds { get; set; } = 60;
 
     /// <summary>
     /// How long a queued operation may wait before recovery queues it again; with the default it matches the
     /// Hangfire backstop, which normally runs it first.
     /// </summary>
-    [Range(1, 3600)]
     public int QueuedGraceSeconds { get; set; } = 30;
 
     public TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(HeartbeatSeconds);

@@ -29,6 +29,7 @@ public static class PortalServices
     {
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var dataDir = portal.ResolveDataDirectory(builder.Environment.ContentRootPath);
