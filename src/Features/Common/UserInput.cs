@@ -27,6 +27,13 @@ public static partial class UserInput
     public static string? TooLong(string? text, int max) =>
         text is { Length: var length } && length > max ? $"This may be at most {max} characters; it has {length}." : null;
 
+    /// <summary>
+    /// The sentence a field shows once its text has reached the field's MaxLength: the browser takes nothing more from
+    /// the keyboard or a paste, and without a word a cut paste would read as accepted. Null below the limit.
+    /// </summary>
+    public static string? AtLimit(string? text, int max) =>
+        text is { Length: var length } && length >= max ? $"That is the most this field takes ({max} characters); anything typed or pasted beyond it was left out." : null;
+
     /// <summary>A whole number of GiB, at least 1; null with an error otherwise.</summary>
     public static int? ParseSize(string? text, out string? error)
     {

@@ -69,6 +69,21 @@ public sealed class CreateShareFormTests : MudTestContext
     }
 
     [Fact]
+    public void A_description_that_reaches_the_fields_limit_says_the_rest_was_left_out()
+    {
+        Interactive();
+        var cut = RenderForm();
+        const string LeftOut = "anything typed or pasted beyond it was left out";
+
+        cut.Find("#share-description").Input(new string('d', ShareRules.MaxDescriptionLength - 1));
+        Assert.DoesNotContain(LeftOut, cut.Markup, StringComparison.Ordinal);
+        // What the browser hands over from a longer paste: the text cut at maxlength.
+        cut.Find("#share-description").Input(new string('d', ShareRules.MaxDescriptionLength));
+
+        cut.WaitForAssertion(() => Assert.Contains($"({ShareRules.MaxDescriptionLength} characters); {LeftOut}", cut.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_default_share_type_is_chosen_and_the_size_starts_at_one_gib()
     {
         Interactive();
