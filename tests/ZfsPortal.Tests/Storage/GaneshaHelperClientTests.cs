@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ZfsPortal.Storage;
 using ZfsPortal.Tests.Support;
 
@@ -11,7 +10,7 @@ namespace ZfsPortal.Tests.Storage;
 /// applies must be what a client's I/O finds: writes, refusals, squashing, networks, deny, copies and sizes.
 /// </summary>
 [Collection("ganesha-host")]
-public sealed partial class GaneshaHelperClientTests(GaneshaHostFixture ganesha) : IAsyncLifetime
+public sealed class GaneshaHelperClientTests(GaneshaHostFixture ganesha) : IAsyncLifetime
 {
     private const int User = 1000;
     private const int Root = 0;
@@ -155,12 +154,12 @@ public sealed partial class GaneshaHelperClientTests(GaneshaHostFixture ganesha)
 
         await _host.ApplyExportsAsync(new NfsExport(copy, copyPath, [Rule(client.Address, NfsAccessLevel.ReadWrite)]), default);
         Assert.Equal("from the snapshot", (await client.ReadAsync(copyPath + "/snap.txt")).Output);
-        Assert.InRange(await SizeSeenAsync(client, copyPath), (1L << 30) - (16L << 20), 1L << 30);
+        Assert.InRange(await client.TotalBytesAsync(copyPath), (1L << 30) - (16L << 20), 1L << 30);
 
         await _host.SetPropertiesAsync(copy, new Dictionary<string, string> { ["refquota"] = "2G" }, default);
-        Assert.InRange(await SizeSeenAsync(client, copyPath), (2L << 30) - (16L << 20), 2L << 30);
+        Assert.InRange(await client.TotalBytesAsync(copyPath), (2L << 30) - (16L << 20), 2L << 30);
         await _host.SetPropertiesAsync(copy, new Dictionary<string, string> { ["refquota"] = "1G" }, default);
-        Assert.InRange(await SizeSeenAsync(client, copyPath), (1L << 30) - (16L << 20), 1L << 30);
+        Assert.InRange(await client.TotalBytesAsync(copyPath), (1L << 30) - (16L << 20), 1L << 30);
     }
 
     [Fact]
@@ -207,17 +206,4 @@ public sealed partial class GaneshaHelperClientTests(GaneshaHostFixture ganesha)
         Assert.Equal(CheckOutcome.Failed, check.Outcome);
         Assert.Contains($"NOPASSWD: {wrong.GaneshaPath}", check.Fix, StringComparison.Ordinal);
     }
-
-    /// <summary>The total size the client's FSSTAT reports (what df shows), from nfs-ls -s.</summary>
-    private static async Task<long> SizeSeenAsync(NfsClient client, string path)
-    {
-        var listing = await client.ListAsync(path);
-        Assert.True(listing.Ok, listing.Output);
-        var match = BytesFree().Match(listing.Output);
-        Assert.True(match.Success, listing.Output);
-        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
-    [GeneratedRegex(@"[0-9]+ of +([0-9]+) bytes free")]
-    private static partial Regex BytesFree();
 }

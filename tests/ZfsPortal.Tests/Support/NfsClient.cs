@@ -69,6 +69,17 @@ public sealed class NfsClient : IAsyncDisposable
     /// <summary><c>nfs-ls -s</c>: the listing, then "USED of TOTAL bytes free" (the server's FSSTAT, what df reads).</summary>
     public Task<Result> ListAsync(string path, int uid = 1000) => InsideAsync("/usr/bin/nfs-ls", "-s", Url(path, uid));
 
+    /// <summary>The total size the server's FSSTAT reports for the export (what df shows), from <c>nfs-ls -s</c>.</summary>
+    public async Task<long> TotalBytesAsync(string path)
+    {
+        var listing = await ListAsync(path).ConfigureAwait(false);
+        var at = listing.Output.LastIndexOf(" bytes free", StringComparison.Ordinal);
+        var words = at < 0 ? [] : listing.Output[..at].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 0 && long.TryParse(words[^1], System.Globalization.CultureInfo.InvariantCulture, out var total)
+            ? total
+            : throw new InvalidOperationException($"nfs-ls -s {path} printed no size (exit {listing.ExitCode}): {listing.Output}");
+    }
+
     public async ValueTask DisposeAsync() => await RunAsync("/usr/sbin/ip", "netns", "delete", Netns).ConfigureAwait(false);
 
     private Task<Result> InsideAsync(params string[] argv) => RunAsync("/usr/sbin/ip", ["netns", "exec", Netns, .. argv]);
