@@ -4,7 +4,7 @@
 #   up      install what is missing and bring the host up (idempotent; repairs a half-finished run)
 #   status  report zfs-fuse, the pool, sshd and the ssh+sudo chain; exit 0 only if all is up
 #   env     print the backend settings as ASP.NET Core environment variables (KEY=value lines)
-#   down    remove everything `up` made: exports, pool, daemons it started, user, sudoers, guard, state dir
+#   down    remove everything `up` made: Ganesha's namespace, exports, pool, daemons it started, user, sudoers, guard, state dir
 #
 # The host is what a production ZFS host looks like to the portal: an unprivileged SSH user on a
 # private sshd (127.0.0.1, key auth only, host key pinned), allowed exactly `sudo -n <guard> …`, where the
