@@ -28,7 +28,7 @@
 #                                        dataset prefixes the guard admits: the portal's, and the ones the
 #                                        project's tests and bench name their own datasets with
 #
-# Runs as root, needs no systemd. Sends no traffic anywhere but loopback (and apt, if it must install).
+# Runs as root, needs no systemd. Sends no traffic anywhere but loopback and its own namespaces (and apt, if it must install).
 set -euo pipefail
 umask 022
 export LC_ALL=C
@@ -290,7 +290,7 @@ cmd_down() {
 }
 
 usage() {
-  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {
