@@ -4,7 +4,7 @@
 #   up      install what is missing and bring the host up (idempotent; repairs a half-finished run)
 #   status  report zfs-fuse, the pool, sshd and the ssh+sudo chain; exit 0 only if all is up
 #   env     print the backend settings as ASP.NET Core environment variables (KEY=value lines)
-#   down    remove everything `up` made: exports, pool, daemons it started, user, sudoers, guard, state dir
+#   down    remove everything `up` made: Ganesha's namespace, exports, pool, daemons it started, user, sudoers, guard, state dir
 #
 # The host is what a production ZFS host looks like to the portal: an unprivileged SSH user on a
 # private sshd (127.0.0.1, key auth only, host key pinned), allowed exactly `sudo -n <guard> …`, where the
@@ -21,11 +21,14 @@
 #   ZFSPORTAL_BACKEND_NAME [local-zfs]   the backend's name in backend.json (a second host needs its own)
 #   ZFSPORTAL_COMPRESSION [auto]         DatasetCreationOptions.compression; auto = lz4 if the pool
 #                                        supports it (feature-flag pools), else "on" (zfs-fuse: pool v23)
+#   ZFSPORTAL_NFS_HELPER [exportfs]      the backend's NFS helper: exportfs, or ganesha, which also brings up
+#                                        NFS-Ganesha in a namespace of its own that real clients can mount from
+#                                        (storage-host/ganesha.sh; server address 198.18.0.1 inside it)
 #   ZFSPORTAL_GUARD_PREFIXES [zfsportal_share_ zfsportal_test_ zfsbench_]
 #                                        dataset prefixes the guard admits: the portal's, and the ones the
 #                                        project's tests and bench name their own datasets with
 #
-# Runs as root, needs no systemd. Sends no traffic anywhere but loopback (and apt, if it must install).
+# Runs as root, needs no systemd. Sends no traffic anywhere but loopback and its own namespaces (and apt, if it must install).
 set -euo pipefail
 umask 022
 export LC_ALL=C
@@ -41,9 +44,9 @@ readonly BACKEND_NAME="${ZFSPORTAL_BACKEND_NAME:-local-zfs}"
 readonly LISTEN_IP="127.0.0.1"
 readonly DATASET_PREFIX="zfsportal_share_"
 readonly SNAPSHOT_PREFIX="zfsportal_snap_"
-readonly NFS_HELPER="exportfs"
+readonly NFS_HELPER="${ZFSPORTAL_NFS_HELPER:-exportfs}"
 readonly GUARD_PREFIXES="${ZFSPORTAL_GUARD_PREFIXES:-${DATASET_PREFIX} zfsportal_test_ zfsbench_}"
-readonly PACKAGES=(zfs-fuse openssh-server sudo nfs-kernel-server python3)
+PACKAGES=(zfs-fuse openssh-server sudo nfs-kernel-server python3)
 
 readonly ZFS=/usr/sbin/zfs ZPOOL=/usr/sbin/zpool EXPORTFS=/usr/sbin/exportfs
 readonly ZFS_FUSE=/usr/sbin/zfs-fuse SSHD=/usr/sbin/sshd SUDO=/usr/bin/sudo PYTHON3=/usr/bin/python3
@@ -95,6 +98,8 @@ readonly PARTS_DIR
 . "$PARTS_DIR/sshd.sh"           # 6. sshd, 7. the chain
 # shellcheck source=storage-host/backend.sh
 . "$PARTS_DIR/backend.sh"        # 8. backend settings
+# shellcheck source=storage-host/ganesha.sh
+. "$PARTS_DIR/ganesha.sh"        # 9. NFS-Ganesha in its own namespace (ZFSPORTAL_NFS_HELPER=ganesha)
 
 validate_settings() {
   [[ $POOL =~ ^[A-Za-z][A-Za-z0-9_.-]{0,63}$ ]] || die "ZFSPORTAL_POOL '$POOL' is not a plain pool name"
@@ -106,6 +111,7 @@ validate_settings() {
   if [[ ! $SSH_PORT =~ ^[0-9]{1,5}$ ]] || (( SSH_PORT < 1 || SSH_PORT > 65535 )); then
     die "ZFSPORTAL_SSH_PORT '$SSH_PORT' is not a port"
   fi
+  [[ $NFS_HELPER == exportfs || $NFS_HELPER == ganesha ]] || die "ZFSPORTAL_NFS_HELPER '$NFS_HELPER' must be exportfs or ganesha"
   [[ $COMPRESSION =~ ^[a-z0-9-]+$ ]] || die "ZFSPORTAL_COMPRESSION '$COMPRESSION' is not a compression value"
   [[ $GUARD_PREFIXES =~ ^[A-Za-z0-9_.:-]+( [A-Za-z0-9_.:-]+)*$ && " $GUARD_PREFIXES " == *" $DATASET_PREFIX "* ]] ||
     die "ZFSPORTAL_GUARD_PREFIXES '$GUARD_PREFIXES' must be prefixes separated by single spaces, including $DATASET_PREFIX"
@@ -117,6 +123,7 @@ cmd_up() {
   need_root
   take_lock
   local t0=$SECONDS
+  if ganesha_enabled; then PACKAGES+=("${GAN_PACKAGES[@]}"); fi
   ensure_packages
   check_tools
   ensure_state_dir
@@ -131,6 +138,7 @@ cmd_up() {
   ensure_known_hosts
   log "verifying the chain: ssh -> sudo -n -> guard -> zfs/zpool/exportfs"
   verify_chain strict >&2
+  if ganesha_enabled; then ensure_ganesha; fi
   write_backend
   if (( CHANGED )); then log "up: done in $((SECONDS - t0))s"; else log "up: already up, nothing changed ($((SECONDS - t0))s)"; fi
   print_settings
@@ -176,6 +184,7 @@ cmd_status() {
   if [[ -f $SUDOERS_FILE ]]; then echo "  ok    sudoers drop-in $SUDOERS_FILE"
   else echo "  FAIL  sudoers drop-in $SUDOERS_FILE missing"; ok=1; fi
   guard_status || ok=1
+  if ganesha_enabled; then ganesha_status || ok=1; fi
   if [[ -r $CLIENT_KEY && -r $KNOWN_HOSTS ]] && getent passwd "$SSH_USER" >/dev/null && our_sshd_pid >/dev/null; then
     verify_chain || ok=1
   else
@@ -200,6 +209,7 @@ cmd_down() {
   need_root
   take_lock
   local mp="/$POOL" p
+  remove_ganesha    # before the pool: Ganesha holds its datasets open
   if [[ -x $ZPOOL && -x $ZFS_FUSE ]]; then
     if ! zfs_answers && [[ -z $(pids_by_comm zfs-fuse) ]] &&
        grep -qaF -- "$POOL" /var/lib/zfs/zpool.cache 2>/dev/null; then
@@ -280,7 +290,7 @@ cmd_down() {
 }
 
 usage() {
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {

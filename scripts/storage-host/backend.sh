@@ -16,6 +16,11 @@ compression_value() {
   if [[ $v == - || ( $v =~ ^[0-9]+$ && $v -ge 5000 ) ]]; then echo lz4; else echo on; fi
 }
 
+# Clients mount from the Ganesha namespace's own address; the kernel table (exportfs) names the loopback one.
+export_ip() { if ganesha_enabled; then echo "$GAN_SERVER_IP"; else echo "$LISTEN_IP"; fi; }
+
+ganesha_path() { if ganesha_enabled; then echo "$GAN_BIN"; fi; }
+
 backend_json() {
   cat <<EOF
 {
@@ -25,7 +30,7 @@ backend_json() {
   "User": "$SSH_USER",
   "PrivateKeyPath": "$CLIENT_KEY",
   "HostKeySha256": "$1",
-  "ShareExportIp": "$LISTEN_IP",
+  "ShareExportIp": "$(export_ip)",
   "ServiceIp": "$LISTEN_IP",
   "Pools": ["$POOL"],
   "DatasetPrefix": "$DATASET_PREFIX",
@@ -36,7 +41,8 @@ backend_json() {
   "ZfsPath": "$ZFS",
   "ZpoolPath": "$ZPOOL",
   "ExportfsPath": "$EXPORTFS",
-  "GuardPath": "$GUARD_BIN"
+  "GuardPath": "$GUARD_BIN",
+  "GaneshaPath": "$(ganesha_path)"
 }
 EOF
 }
@@ -50,7 +56,7 @@ ${p}Port=$SSH_PORT
 ${p}User=$SSH_USER
 ${p}PrivateKeyPath=$CLIENT_KEY
 ${p}HostKeySha256=$1
-${p}ShareExportIp=$LISTEN_IP
+${p}ShareExportIp=$(export_ip)
 ${p}ServiceIp=$LISTEN_IP
 ${p}Pools__0=$POOL
 ${p}DatasetPrefix=$DATASET_PREFIX
@@ -62,6 +68,7 @@ ${p}ZfsPath=$ZFS
 ${p}ZpoolPath=$ZPOOL
 ${p}ExportfsPath=$EXPORTFS
 ${p}GuardPath=$GUARD_BIN
+${p}GaneshaPath=$(ganesha_path)
 EOF
 }
 
@@ -88,12 +95,12 @@ ZfsPortal storage host is up.
   private key         $CLIENT_KEY
   host key SHA-256    $fp
   pool                $POOL  (image $POOL_IMG)
-  share export IP     $LISTEN_IP
+  share export IP     $(export_ip)
   service IP          $LISTEN_IP
   dataset prefix      $DATASET_PREFIX
   snapshot prefix     $SNAPSHOT_PREFIX
   creation options    compression=$comp
-  NFS helper          $NFS_HELPER
+  NFS helper          $NFS_HELPER$(if ganesha_enabled; then echo "  (NFS-Ganesha in netns $GAN_NETNS; helper $GAN_BIN)"; fi)
   guard               $GUARD_BIN  (config $GUARD_CONF; sudoers names only it)
   settings            $BACKEND_JSON
                       $BACKEND_ENV   (set -a; . <(scripts/storage-host.sh env); set +a)

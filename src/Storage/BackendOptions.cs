@@ -29,7 +29,10 @@ public sealed class BackendOptions
     /// <summary>ZFS properties set on every new dataset of this backend (e.g. compression=lz4).</summary>
     public Dictionary<string, string> DatasetCreationOptions { get; set; } = [];
 
-    /// <summary>"exportfs" (direct export table entries) or "sharenfs" (the dataset property).</summary>
+    /// <summary>
+    /// "exportfs" (direct export table entries), "sharenfs" (the dataset property) or "ganesha" (NFS-Ganesha export blocks,
+    /// written by the host's <see cref="GaneshaPath"/> program).
+    /// </summary>
     public string NfsHelper { get; set; } = "exportfs";
 
     /// <summary>
@@ -49,6 +52,13 @@ public sealed class BackendOptions
     /// (sudo runs the tools directly, and the preflight says the host trusts the portal with root).
     /// </summary>
     public string GuardPath { get; set; } = "";
+
+    /// <summary>
+    /// The ganesha helper's program on the host (scripts/storage-host/zfsportal-ganesha), which its own sudoers rule names:
+    /// it writes one export block per share, has NFS-Ganesha reread them and reads back what it serves. Used only when
+    /// <see cref="NfsHelper"/> is "ganesha".
+    /// </summary>
+    public string GaneshaPath { get; set; } = "/usr/local/sbin/zfsportal-ganesha";
 
     public int ConnectTimeoutSeconds { get; set; } = 10;
     public int CommandTimeoutSeconds { get; set; } = 60;

@@ -43,7 +43,7 @@ internal sealed class ExportfsHelper(INfsHost host) : INfsHelper
     public Task<IReadOnlyList<NfsClientRule>> ReadAsync(string mountpoint, CancellationToken ct) => KernelExports.ReadAsync(host, mountpoint, ct);
 
     /// <summary>The table as it would read if it held exactly <paramref name="rules"/> for the path.</summary>
-    private static IReadOnlyList<ExportfsEntry> AsEntries(string mountpoint, IReadOnlyList<NfsClientRule> rules) =>
+    internal static IReadOnlyList<ExportfsEntry> AsEntries(string mountpoint, IReadOnlyList<NfsClientRule> rules) =>
         [.. rules.Select(r => new ExportfsEntry(mountpoint, r.Target.Canonical, NfsExportOptions.For(r).Split(',')))];
 
     private async Task RunAsync(IReadOnlyList<ExportfsStep> plan, NfsExport export, CancellationToken ct)

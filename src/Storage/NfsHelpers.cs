@@ -7,11 +7,12 @@ internal static class NfsHelpers
     [
         (ExportfsHelper.Name, host => new ExportfsHelper(host)),
         (SharenfsHelper.Name, host => new SharenfsHelper(host)),
+        (GaneshaHelper.Name, host => new GaneshaHelper(host)),
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. Known.Select(k => k.Name)];
 
-    /// <summary>The names as a choice in a sentence: <c>'exportfs' or 'sharenfs'</c> with <paramref name="quote"/> <c>'</c>.</summary>
+    /// <summary>The names as a choice in a sentence: <c>'exportfs', 'sharenfs' or 'ganesha'</c> with <paramref name="quote"/> <c>'</c>.</summary>
     public static string OneOf(string quote = "")
     {
         var quoted = Names.Select(n => quote + n + quote).ToList();

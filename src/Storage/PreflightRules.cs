@@ -30,7 +30,7 @@ internal enum SudoVerdict
 /// Turns what the host answered into preflight checks with plain-words details and exact fixes. Pure functions
 /// of their inputs, so every wording is unit-tested without a host.
 /// </summary>
-internal static class PreflightRules
+internal static partial class PreflightRules
 {
     public static string Name(PreflightStep step, BackendOptions b) => step switch
     {

@@ -100,9 +100,15 @@ public sealed partial class SshBackendProbe
             }
         }
 
-        // 9: both helpers read the export table back; sharenfs also reads the property of a pool that is there.
+        // 9: the kernel helpers read the export table back (sharenfs also reads the property of a pool that is there);
+        // ganesha asks its own program whether the daemon answers.
         var sharenfs = string.Equals(b.NfsHelper, "sharenfs", StringComparison.Ordinal);
-        if (exportfs.Outcome != CheckOutcome.Passed)
+        if (string.Equals(b.NfsHelper, GaneshaHelper.Name, StringComparison.Ordinal))
+        {
+            // Its own program and sudoers rule: the exportfs answer says nothing about it.
+            run.Add(PreflightRules.Ganesha(b, await RunAsync(run, connection.Client, commands.GaneshaCheck(), PreflightStep.NfsHelper, ct).ConfigureAwait(false)));
+        }
+        else if (exportfs.Outcome != CheckOutcome.Passed)
         {
             run.Add(PreflightRules.Skipped(PreflightStep.NfsHelper, b, run.BecauseOf(exportfs)));
         }

@@ -74,6 +74,9 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         Require(string.IsNullOrEmpty(b.GuardPath) || IsAbsoluteCommandPath(b.GuardPath),
             $"GuardPath must be empty (no guard) or an absolute path such as /usr/local/sbin/zfsportal-guard (was '{b.GuardPath}').");
 
+        Require(b.NfsHelper != GaneshaHelper.Name || IsAbsoluteCommandPath(b.GaneshaPath),
+            $"GaneshaPath must be an absolute path such as /usr/local/sbin/zfsportal-ganesha when NfsHelper is 'ganesha' (was '{b.GaneshaPath}').");
+
         Require(b.Pools.Count > 0, "Pools must list at least one ZFS pool on this host.");
         for (var p = 0; p < b.Pools.Count; p++)
         {

@@ -209,6 +209,29 @@ public sealed class ZfsCommands(BackendOptions backend)
         return Exportfs("-u", $"{ExportClient(spelled)}:{mountpoint}");
     }
 
+    /// <summary>
+    /// <c>sudo -n GANESHA apply PATH CLIENT=LEVEL,SQUASH…</c>: the host's Ganesha program makes the export of the path
+    /// exactly these clients (none: nobody may mount it), has the daemon reread its exports and prints what it serves.
+    /// Not through the guard: sudoers names the program on its own.
+    /// </summary>
+    public IReadOnlyList<string> GaneshaApply(string mountpoint, IReadOnlyList<NfsClientRule> rules)
+    {
+        ZfsNames.ValidateMountpoint(mountpoint);
+        ArgumentNullException.ThrowIfNull(rules);
+        return [backend.SudoPath, "-n", backend.GaneshaPath, "apply", mountpoint,
+            .. rules.Select(r => $"{r.Target.Canonical}={NfsExportOptions.Level(r)},{NfsExportOptions.Squash(r)}")];
+    }
+
+    /// <summary><c>sudo -n GANESHA show PATH</c>: what NFS-Ganesha serves for the path, read from the daemon.</summary>
+    public IReadOnlyList<string> GaneshaShow(string mountpoint)
+    {
+        ZfsNames.ValidateMountpoint(mountpoint);
+        return [backend.SudoPath, "-n", backend.GaneshaPath, "show", mountpoint];
+    }
+
+    /// <summary><c>sudo -n GANESHA check</c>: the daemon runs and answers (the preflight).</summary>
+    public IReadOnlyList<string> GaneshaCheck() => [backend.SudoPath, "-n", backend.GaneshaPath, "check"];
+
     private static string ExportClient(string client) =>
         client.Contains(':', StringComparison.Ordinal) && !client.StartsWith('[') ? $"[{client}]" : client;
 

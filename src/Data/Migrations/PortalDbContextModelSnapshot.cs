@@ -911,6 +911,10 @@ namespace ZfsPortal.Data.Migrations
                                 .IsRequired()
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("GaneshaPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
                             b1.Property<string>("GuardPath")
                                 .IsRequired()
                                 .HasColumnType("TEXT");

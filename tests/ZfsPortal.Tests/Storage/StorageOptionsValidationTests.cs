@@ -66,7 +66,7 @@ public sealed class StorageOptionsValidationTests
     [InlineData("PrivateKeyPath", "", "Storage:Backends:0:PrivateKeyPath is required")]
     [InlineData("ShareExportIp", "nfs.example", "Storage:Backends:0:ShareExportIp 'nfs.example' is not an IP address")]
     [InlineData("ServiceIp", "10.0.0.300", "Storage:Backends:0:ServiceIp '10.0.0.300' is not an IP address")]
-    [InlineData("NfsHelper", "ganesha", "Storage:Backends:0:NfsHelper must be 'exportfs' or 'sharenfs' (was 'ganesha')")]
+    [InlineData("NfsHelper", "knfsd", "Storage:Backends:0:NfsHelper must be 'exportfs', 'sharenfs' or 'ganesha' (was 'knfsd')")]
     [InlineData("ZfsDialect", "solaris", "Storage:Backends:0:ZfsDialect must be 'auto', 'zfs-fuse' or 'openzfs' (was 'solaris')")]
     [InlineData("ZfsPath", "zfs", "Storage:Backends:0:ZfsPath must be an absolute path")]
     [InlineData("SudoPath", "/usr/bin/sudo -E", "Storage:Backends:0:SudoPath must be an absolute path")]

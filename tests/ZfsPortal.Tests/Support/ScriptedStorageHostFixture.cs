@@ -115,6 +115,9 @@ public abstract class ScriptedStorageHostFixture(ScriptedHostSettings settings) 
     {
     }
 
+    /// <summary>More ZFSPORTAL_* settings of this host (e.g. its NFS helper).</summary>
+    protected virtual IEnumerable<(string Name, string Value)> MoreSettings() => [];
+
     /// <summary>Other files a subclass's tests may leave that `down` must remove.</summary>
     protected virtual IEnumerable<string> LeftBehind() => [];
 
@@ -138,6 +141,12 @@ public abstract class ScriptedStorageHostFixture(ScriptedHostSettings settings) 
         start.Environment["ZFSPORTAL_POOL_SIZE"] = Settings.PoolSize;
         start.Environment.Remove("ZFSPORTAL_COMPRESSION");
         start.Environment.Remove("ZFSPORTAL_GUARD_PREFIXES");
+        start.Environment.Remove("ZFSPORTAL_NFS_HELPER");
+        foreach (var (name, value) in MoreSettings())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
