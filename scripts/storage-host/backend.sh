@@ -36,7 +36,8 @@ backend_json() {
   "ZfsPath": "$ZFS",
   "ZpoolPath": "$ZPOOL",
   "ExportfsPath": "$EXPORTFS",
-  "GuardPath": "$GUARD_BIN"
+  "GuardPath": "$GUARD_BIN",
+  "ExportsFile": "$EXPORTS_FILE"
 }
 EOF
 }
@@ -62,6 +63,7 @@ ${p}ZfsPath=$ZFS
 ${p}ZpoolPath=$ZPOOL
 ${p}ExportfsPath=$EXPORTFS
 ${p}GuardPath=$GUARD_BIN
+${p}ExportsFile=$EXPORTS_FILE
 EOF
 }
 
@@ -95,6 +97,7 @@ ZfsPortal storage host is up.
   creation options    compression=$comp
   NFS helper          $NFS_HELPER
   guard               $GUARD_BIN  (config $GUARD_CONF; sudoers names only it)
+  exports file        $EXPORTS_FILE  (written by the guard; read at boot and on exportfs -ra)
   settings            $BACKEND_JSON
                       $BACKEND_ENV   (set -a; . <(scripts/storage-host.sh env); set +a)
 EOF

@@ -73,6 +73,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
         Require(string.IsNullOrEmpty(b.GuardPath) || IsAbsoluteCommandPath(b.GuardPath),
             $"GuardPath must be empty (no guard) or an absolute path such as /usr/local/sbin/zfsportal-guard (was '{b.GuardPath}').");
+        Require(string.IsNullOrEmpty(b.ExportsFile) || (ExportsFileRule.IsValid(b.ExportsFile) && !string.IsNullOrEmpty(b.GuardPath)),
+            $"ExportsFile must be empty (no exports file) or /etc/exports.d/NAME.exports with a GuardPath, which writes it (was '{b.ExportsFile}').");
 
         Require(b.Pools.Count > 0, "Pools must list at least one ZFS pool on this host.");
         for (var p = 0; p < b.Pools.Count; p++)

@@ -53,6 +53,7 @@ internal static class LocalBackend
         yield return (at + "ZpoolPath", b.ZpoolPath);
         yield return (at + "ExportfsPath", b.ExportfsPath);
         yield return (at + "GuardPath", b.GuardPath);
+        yield return (at + "ExportsFile", b.ExportsFile);
         for (var i = 0; i < b.Pools.Count; i++)
             yield return ($"{at}Pools:{i}", b.Pools[i]);
         foreach (var (k, v) in b.DatasetCreationOptions)
