@@ -18,8 +18,11 @@ public sealed record HostState(
 
 public sealed record Finding(DriftKind Kind, string Message, Guid? ShareId = null, Guid? SnapshotId = null, string? Dataset = null, long? SizeBytes = null)
 {
+    /// <summary>False for a finding already recorded on its share (a gone dataset of a share in error): reported, nothing to run.</summary>
+    public bool Recorded { get; init; }
+
     /// <summary>True for what a repair operation puts right (or, for a gone dataset, records on the share).</summary>
-    public bool NeedsRepair => Kind is DriftKind.DatasetGone or DriftKind.SnapshotGone or DriftKind.ExportsDiffer
+    public bool NeedsRepair => !Recorded && Kind is DriftKind.DatasetGone or DriftKind.SnapshotGone or DriftKind.ExportsDiffer
         or DriftKind.ExportsFileDiffers or DriftKind.RefquotaDiffers or DriftKind.PropertyDiffers;
 }
 
@@ -107,12 +110,11 @@ public static class DriftScan
         string Shown(IReadOnlyList<string> argv) => ShellQuote.Join(zfs.Shown(argv));
         if (!tree.TryGetValue(share.Dataset, out var props))
         {
+            // Still reported once the share is in error: it is what an admin must act on.
+            findings.Add(new Finding(DriftKind.DatasetGone, GoneMessage(share.Dataset, backend.Name), share.Id, Dataset: share.Dataset)
+                { Recorded = share.Status.IsError() });
             if (!share.Status.IsError())
-            {
-                findings.Add(new Finding(DriftKind.DatasetGone, GoneMessage(share.Dataset, backend.Name), share.Id, Dataset: share.Dataset));
                 commands.Add($"# share {share.Name}: no command; the share goes to error (its dataset {share.Dataset} is gone)");
-            }
-
             return;
         }
 
