@@ -27,7 +27,7 @@ public sealed class DriftScanTests
         var scan = DriftScan.Compare(Backend, [busy, fine],
             new HostState(new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> { ["tank"] = tree, ["gone"] = null }, table, file));
 
-        Assert.Equal([DriftKind.PoolMissing, DriftKind.UnownedDataset], scan.Findings.Select(f => f.Kind).Order());
+        Assert.Equal([DriftKind.UnownedDataset, DriftKind.PoolMissing], scan.Findings.Select(f => f.Kind).Order());
         Assert.Equal("tank/p_stray", scan.Findings.Single(f => f.Kind == DriftKind.UnownedDataset).Dataset);
         Assert.Empty(scan.Repairs);
         Assert.Equal(1, scan.Skipped);

@@ -67,6 +67,13 @@ public sealed class ExportsSurviveTheHostTests(StorageHostFixture host, ITestOut
 
         foreach (var (drill, lost, repair) in figures)
             output.WriteLine($"{drill}: {lost} of {wanted.Count} rules lost, all back after {repair.TotalMilliseconds:0} ms");
+        await using (var log = await portal.Db.CreateDbContextAsync())
+        {
+            foreach (var r in await log.ReconcileRuns.OrderBy(r => r.StartedAt).ToListAsync())
+                output.WriteLine($"pass {r.StartedAt:HH:mm:ss.fff} {r.Trigger}: {r.DurationMs} ms, {r.Findings} found, {r.Repairs} queued, {r.Skipped} skipped {r.Failure}");
+            foreach (var o in await log.Operations.Where(o => o.Kind == OperationKind.RepairShare).OrderBy(o => o.CreatedAt).ToListAsync())
+                output.WriteLine($"repair {o.CreatedAt:HH:mm:ss.fff} started {o.StartedAt:HH:mm:ss.fff} finished {o.FinishedAt:HH:mm:ss.fff} {o.State} {o.Message}");
+        }
         Assert.All(figures, f => Assert.Equal(0, f.Lost));
         Assert.All(figures, f => Assert.True(f.Repair < Limit, $"{f.Drill}: {f.Repair}"));
         // The portal still says what the host says: every rule active, every share available.
