@@ -145,6 +145,6 @@ public sealed class ExportsSurviveTheHostTests(StorageHostFixture host, ITestOut
     public void Dispose()
     {
         foreach (var dir in Directory.Exists("/" + host.Pool) ? Directory.GetDirectories("/" + host.Pool, _prefix + "*") : [])
-            host.DestroyDatasetAsync(host.Pool + dir[("/" + host.Pool).Length..]).GetAwaiter().GetResult();
+            host.DestroyDatasetPatientlyAsync(host.Pool + dir[("/" + host.Pool).Length..]).GetAwaiter().GetResult();
     }
 }

@@ -45,7 +45,7 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         await Local(Zfs, "set", "refquota=3G", resized.Dataset!);
         await Local("/usr/sbin/exportfs", "-u", $"203.0.113.21:{kept.Mountpoint}");
         await Local(_backend.GuardPath, _backend.ExportsFile, "set", kept.Mountpoint!, $"198.51.100.0/24(ro,sync,no_subtree_check,root_squash)");
-        await host.DestroyDatasetAsync(destroyed.Dataset!);
+        await host.DestroyDatasetPatientlyAsync(destroyed.Dataset!);
 
         // A dry run reports the exact commands and changes nothing.
         var dry = await world.Reconciler.RunAsync(_backend.Name, dryRun: true, "test", default);
@@ -147,7 +147,7 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         await world.RunQueuedJobsAsync();
         Assert.Null(await host.ZfsGetAsync(manual, "name"));
         Assert.DoesNotContain(host.ReadExportsFile(), e => e.Path == "/" + manual);
-        await host.DestroyDatasetAsync(foreign);
+        await host.DestroyDatasetPatientlyAsync(foreign);
     }
 
     private static BackendOptions WithOwnPrefix(BackendOptions backend)
@@ -184,7 +184,7 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         foreach (var dataset in Directory.Exists("/" + host.Pool)
                      ? Directory.GetDirectories("/" + host.Pool, _backend.DatasetPrefix + "*").Select(d => host.Pool + d[("/" + host.Pool).Length..])
                      : [])
-            host.DestroyDatasetAsync(dataset).GetAwaiter().GetResult();
+            host.DestroyDatasetPatientlyAsync(dataset).GetAwaiter().GetResult();
         _world?.Dispose();
     }
 }
