@@ -4,7 +4,8 @@
 #   up      install what is missing and bring the host up (idempotent; repairs a half-finished run)
 #   status  report zfs-fuse, the pool, sshd and the ssh+sudo chain; exit 0 only if all is up
 #   env     print the backend settings as ASP.NET Core environment variables (KEY=value lines)
-#   down    remove everything `up` made: Ganesha's namespace, exports, pool, daemons it started, user, sudoers, guard, state dir
+#   down    remove everything `up` made: Ganesha's namespace, exports (and the exports file), pool, daemons it
+#           started, user, sudoers, guard, state dir
 #
 # The host is what a production ZFS host looks like to the portal: an unprivileged SSH user on a
 # private sshd (127.0.0.1, key auth only, host key pinned), allowed exactly `sudo -n <guard> …`, where the
@@ -50,14 +51,17 @@ PACKAGES=(zfs-fuse openssh-server sudo nfs-kernel-server python3)
 
 readonly ZFS=/usr/sbin/zfs ZPOOL=/usr/sbin/zpool EXPORTFS=/usr/sbin/exportfs
 readonly ZFS_FUSE=/usr/sbin/zfs-fuse SSHD=/usr/sbin/sshd SUDO=/usr/bin/sudo PYTHON3=/usr/bin/python3
-# One drop-in, one guard and one guard config per SSH user, so that a second host set up with other ZFSPORTAL_*
+# One drop-in, one guard, one guard config and one exports file (the portal's exports as the NFS service reads them at
+# boot and on `exportfs -ra`, written only by the guard) per SSH user, so that a second host set up with other ZFSPORTAL_*
 # settings keeps its own.
 if [[ $SSH_USER == zfsportal ]]; then
   readonly SUDOERS_FILE=/etc/sudoers.d/zfsportal-host
   readonly GUARD_BIN=/usr/local/sbin/zfsportal-guard GUARD_CONF=/etc/zfsportal-guard.conf
+  readonly EXPORTS_FILE=/etc/exports.d/zfsportal.exports
 else
   readonly SUDOERS_FILE="/etc/sudoers.d/zfsportal-host-$SSH_USER"
   readonly GUARD_BIN="/usr/local/sbin/zfsportal-guard-$SSH_USER" GUARD_CONF="/etc/zfsportal-guard-$SSH_USER.conf"
+  readonly EXPORTS_FILE="/etc/exports.d/zfsportal-$SSH_USER.exports"
 fi
 readonly LOCK_FILE=/run/lock/zfsportal-host.lock
 POLICY_RC_D=/usr/sbin/policy-rc.d   # variable only so that a test can point it elsewhere
@@ -185,6 +189,7 @@ cmd_status() {
   else echo "  FAIL  sudoers drop-in $SUDOERS_FILE missing"; ok=1; fi
   guard_status || ok=1
   if ganesha_enabled; then ganesha_status || ok=1; fi
+  exports_file_status || ok=1
   if [[ -r $CLIENT_KEY && -r $KNOWN_HOSTS ]] && getent passwd "$SSH_USER" >/dev/null && our_sshd_pid >/dev/null; then
     verify_chain || ok=1
   else
@@ -276,6 +281,7 @@ cmd_down() {
   if [[ -e $SUDOERS_FILE ]]; then rm -f "$SUDOERS_FILE"; changed "down: removed $SUDOERS_FILE"; fi
   rm -f "/etc/sudoers.d/.${SUDOERS_FILE##*/}".* 2>/dev/null || true
   remove_guard      # after sudoers no longer names it
+  remove_exports_file
 
   if [[ -d $HOST_DIR ]]; then
     rm -f "$POOL_IMG" "$POOL_MARK" "$ZF_PID" "$ZF_LOG" "$CLIENT_KEY" "$CLIENT_KEY.pub" \

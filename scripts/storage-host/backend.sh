@@ -42,7 +42,8 @@ backend_json() {
   "ZpoolPath": "$ZPOOL",
   "ExportfsPath": "$EXPORTFS",
   "GuardPath": "$GUARD_BIN",
-  "GaneshaPath": "$(ganesha_path)"
+  "GaneshaPath": "$(ganesha_path)",
+  "ExportsFile": "$EXPORTS_FILE"
 }
 EOF
 }
@@ -69,6 +70,7 @@ ${p}ZpoolPath=$ZPOOL
 ${p}ExportfsPath=$EXPORTFS
 ${p}GuardPath=$GUARD_BIN
 ${p}GaneshaPath=$(ganesha_path)
+${p}ExportsFile=$EXPORTS_FILE
 EOF
 }
 
@@ -102,6 +104,7 @@ ZfsPortal storage host is up.
   creation options    compression=$comp
   NFS helper          $NFS_HELPER$(if ganesha_enabled; then echo "  (NFS-Ganesha in netns $GAN_NETNS; helper $GAN_BIN)"; fi)
   guard               $GUARD_BIN  (config $GUARD_CONF; sudoers names only it)
+  exports file        $EXPORTS_FILE  (written by the guard; read at boot and on exportfs -ra)
   settings            $BACKEND_JSON
                       $BACKEND_ENV   (set -a; . <(scripts/storage-host.sh env); set +a)
 EOF

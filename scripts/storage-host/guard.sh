@@ -7,6 +7,9 @@
 #   ensure_guard                  writes both root-owned, then checks the program admits and refuses as it should
 #   guard_status                  `status`: the program and its config are there, root-owned
 #   remove_guard                  what `down` takes away
+#   ensure_exports_dir, exports_file_status, remove_exports_file
+#                                 /etc/exports.d, where the guard keeps $EXPORTS_FILE (the portal's exports, read by
+#                                 the NFS service at boot and on `exportfs -ra`); `status` and `down` for the file
 
 # --- 5a. guard --------------------------------------------------------------------------------
 
@@ -23,6 +26,7 @@ MOUNT_ROOTS=$root
 ZFS=$ZFS
 ZPOOL=$ZPOOL
 EXPORTFS=$EXPORTFS
+EXPORTS_FILE=$EXPORTS_FILE
 EOF
 }
 
@@ -51,7 +55,35 @@ ensure_guard() {
   out=$("$GUARD_BIN" "$ZPOOL" destroy zfsportal_guard_selftest 2>&1) || rc=$?
   [[ $rc == 126 && $out == "zfsportal-guard: refused: "* ]] ||
     die "guard: $GUARD_BIN did not refuse 'zpool destroy' (exit $rc: $out)"
-  log "guard: $GUARD_BIN in place (config $GUARD_CONF)"
+  ensure_exports_dir
+  out=$("$GUARD_BIN" "$EXPORTS_FILE" show 2>&1) || die "guard: $GUARD_BIN cannot read the exports file $EXPORTS_FILE: $out"
+  log "guard: $GUARD_BIN in place (config $GUARD_CONF, exports file $EXPORTS_FILE)"
+}
+
+ensure_exports_dir() {
+  if [[ ! -d /etc/exports.d ]]; then
+    install -d -m 0755 -o root -g root /etc/exports.d
+    changed "guard: created /etc/exports.d (the NFS service reads *.exports there at boot and on exportfs -ra)"
+  fi
+}
+
+exports_file_status() {
+  if [[ ! -e $EXPORTS_FILE ]]; then echo "  ok    exports file $EXPORTS_FILE not written yet (the guard writes it at the first export)"; return 0; fi
+  if [[ -f $EXPORTS_FILE && ! -L $EXPORTS_FILE && $(stat -c '%a %U:%G' "$EXPORTS_FILE") == "644 root:root" ]]; then
+    echo "  ok    exports file $EXPORTS_FILE ($(grep -vc '^#' "$EXPORTS_FILE" || true) entries)"; return 0
+  fi
+  echo "  FAIL  exports file $EXPORTS_FILE is not a root-owned 644 file (remove it and run 'up')"; return 1
+}
+
+# After the pool's exports are gone: its lines would only make `exportfs -ra` complain about paths that are gone.
+remove_exports_file() {
+  local f
+  for f in "$EXPORTS_FILE" "/etc/exports.d/.${EXPORTS_FILE##*/}".*; do
+    [[ -e $f ]] || continue
+    rm -f "$f"
+    [[ $f == "$EXPORTS_FILE" ]] && changed "down: removed $f"
+  done
+  return 0
 }
 
 remove_guard() {

@@ -4,6 +4,7 @@ public enum OperationKind
 {
     CreateShare, CreateShareFromSnapshot, DeleteShare, ExtendShare, ShrinkShare,
     CreateSnapshot, DeleteSnapshot, SyncAccessRules,
+    RepairShare, ManageShare,
 }
 
 public enum OperationState { Queued, Running, Succeeded, Failed }

@@ -23,6 +23,8 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<PortalSettings> Settings => Set<PortalSettings>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ReconcileRun> ReconcileRuns => Set<ReconcileRun>();
+    public DbSet<DriftFinding> DriftFindings => Set<DriftFinding>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -98,6 +100,12 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
         });
         builder.Entity<OperationStep>(e => e.Property(s => s.Outcome).HasConversion<string>().HasMaxLength(16));
         builder.Entity<HostCommandEntry>(e => e.HasIndex(c => c.OperationId));
+        builder.Entity<ReconcileRun>(e => e.HasIndex(r => new { r.BackendName, r.StartedAt }));
+        builder.Entity<DriftFinding>(e =>
+        {
+            e.HasIndex(f => f.BackendName);
+            e.Property(f => f.Kind).HasConversion<string>().HasMaxLength(32);
+        });
 
         builder.Entity<Backend>(e =>
         {

@@ -4,6 +4,9 @@ using ZfsPortal.Features.Account.ApiTokens;
 using ZfsPortal.Features.Approvals;
 using ZfsPortal.Features.Audit;
 using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Drift;
+using ZfsPortal.Features.Drift.Adopt;
+using ZfsPortal.Features.Drift.Unmanage;
 using ZfsPortal.Features.Operations;
 using ZfsPortal.Features.Projects;
 using ZfsPortal.Features.Shares.Create;
@@ -51,6 +54,10 @@ public static class PortalCore
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<EditShareService>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<DriftQueries>();
+        services.AddSingleton<AdoptDatasetService>();
+        services.AddSingleton<UnmanageShareService>();
         services.AddManilaApi();
         return services;
     }

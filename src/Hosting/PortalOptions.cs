@@ -51,6 +51,13 @@ public sealed class PortalOptions
     /// </summary>
     public int QueuedGraceSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How often each backend is reconciled with the portal's records (issue 11), besides when it comes up; 0 = only when it comes
+    /// up. Tests set it low to watch a repair happen.
+    /// </summary>
+    [Range(0, 86400)]
+    public int ReconcileSeconds { get; set; } = 60;
+
     public TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(HeartbeatSeconds);
 
     /// <summary>Six missed beats: long enough that a busy machine's late beat never looks like a crash.</summary>

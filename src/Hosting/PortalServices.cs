@@ -84,6 +84,7 @@ public static class PortalServices
             services.AddHostedService(sp => sp.GetRequiredService<HangfireBackstops>());
             services.AddHostedService<OperationRecoveryLoop>();
             services.AddHostedService<BackendHealthMonitor>();
+            services.AddHostedService<ZfsPortal.Features.Drift.ReconcileMonitor>();
         }
 
         services.AddPortalCore();

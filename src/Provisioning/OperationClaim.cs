@@ -11,7 +11,10 @@ namespace ZfsPortal.Provisioning;
 public static class OperationClaim
 {
     /// <param name="staleAfter">A running operation's heartbeat older than this means its run died (Portal:HeartbeatSeconds × 6).</param>
-    /// <param name="turnTaking">Kinds whose runs of one share take turns (<see cref="IOperationHandler.TakesTurnsPerShare"/>).</param>
+    /// <param name="turnTaking">
+    /// Kinds whose runs of one share take turns (<see cref="IOperationHandler.TakesTurnsPerShare"/>), with each other too: an access
+    /// rule sync and a reconciler's repair both apply the share's whole export set.
+    /// </param>
     public static async Task<bool> TryClaimAsync(
         PortalDbContext db, Guid operationId, DateTime now, TimeSpan staleAfter, IReadOnlyCollection<OperationKind> turnTaking,
         CancellationToken ct)
@@ -24,7 +27,7 @@ public static class OperationClaim
                             || (o.State == OperationState.Running && o.HeartbeatAt < staleBefore))
                         && !(turnTaking.Contains(o.Kind)
                              && db.Operations.Any(other => other.Id != o.Id && other.ShareId == o.ShareId
-                                                           && other.Kind == o.Kind
+                                                           && turnTaking.Contains(other.Kind)
                                                            && other.State == OperationState.Running
                                                            && other.HeartbeatAt >= staleBefore)))
             .ExecuteUpdateAsync(u => u

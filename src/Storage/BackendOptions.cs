@@ -59,6 +59,12 @@ public sealed class BackendOptions
     /// <see cref="NfsHelper"/> is "ganesha".
     /// </summary>
     public string GaneshaPath { get; set; } = "/usr/local/sbin/zfsportal-ganesha";
+    /// Where the host's NFS service finds the portal's exports at boot and on <c>exportfs -ra</c>
+    /// (<c>/etc/exports.d/NAME.exports</c>, one file per backend), written only through the guard
+    /// (<c>sudo -n GUARD FILE set PATH CLIENT(OPTIONS)…</c>); empty = none, so the exportfs helper's exports live only in
+    /// the kernel's table and a reboot loses them (the preflight says so). Needs <see cref="GuardPath"/>.
+    /// </summary>
+    public string ExportsFile { get; set; } = "";
 
     public int ConnectTimeoutSeconds { get; set; } = 10;
     public int CommandTimeoutSeconds { get; set; } = 60;

@@ -5,13 +5,21 @@ namespace ZfsPortal.Storage;
 /// rule. Applying compares the table with the wanted set and runs only what differs: <c>exportfs -u</c> for
 /// clients that should not be there (removals first), <c>exportfs -o</c> for missing ones or ones with other
 /// options (it replaces them), then reads the table back. When the caller knows what it applied last time
-/// (<see cref="NfsExport.LastApplied"/>), the plan starts from that and the one read is the check afterwards.
+/// (<see cref="NfsExport.LastApplied"/>), the plan starts from that and the one read is the check afterwards. With an exports
+/// file (<see cref="BackendOptions.ExportsFile"/>) the path's lines there are replaced last, so a reboot or <c>exportfs -ra</c>
+/// brings back the same set (<see cref="ExportsFilePersistence"/>).
 /// </summary>
 internal sealed class ExportfsHelper(INfsHost host) : INfsHelper
 {
     public const string Name = "exportfs";
 
     public async Task ApplyAsync(NfsExport export, CancellationToken ct)
+    {
+        await ApplyTableAsync(export, ct).ConfigureAwait(false);
+        await ExportsFilePersistence.PersistAsync(host, export, ct).ConfigureAwait(false);
+    }
+
+    private async Task ApplyTableAsync(NfsExport export, CancellationToken ct)
     {
         IReadOnlyList<ExportfsEntry> current;
         if (export.LastApplied is { } lastApplied)

@@ -18,6 +18,13 @@ internal sealed class HostGates
     /// <summary>Unmount-and-destroy, one at a time (a destroy also takes a mount slot).</summary>
     public SemaphoreSlim Destroys { get; } = new(1, 1);
 
+    /// <summary>
+    /// <c>exportfs -o</c> and <c>-u</c>, one at a time: each reads, changes and rewrites the whole export table, so two at once can lose
+    /// one's change (seen in the reconciler's drill: an entry exportfs reported added was missing at the check). The host's guard
+    /// takes a lock of its own too, for other portals on the same host.
+    /// </summary>
+    public SemaphoreSlim ExportTable { get; } = new(1, 1);
+
     /// <summary>zfs create, receive, clone, mount, unmount.</summary>
     public SemaphoreSlim Mounts { get; } = new(MountingCommandsAtOnce, MountingCommandsAtOnce);
 

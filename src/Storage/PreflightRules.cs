@@ -454,10 +454,38 @@ internal static partial class PreflightRules
     // --- 9. NFS helper -----------------------------------------------------------------------------------------
 
     /// <summary>
+    /// The exportfs helper's exports file (issue 11): without one, the kernel's table is all there is, and a reboot or
+    /// <c>exportfs -ra</c> loses every export; with one, the guard must be able to read it (<paramref name="show"/>). Null when it can.
+    /// </summary>
+    public static PreflightCheck? ExportsFile(BackendOptions b, CommandAnswer? show)
+    {
+        const string ScriptFix = "scripts/storage-host.sh up sets this up on a host it manages.";
+        if (string.IsNullOrEmpty(b.ExportsFile) || string.IsNullOrEmpty(b.GuardPath))
+        {
+            return Failed(PreflightStep.NfsHelper, b,
+                "The exportfs helper writes only the kernel's export table, which the host's NFS service rebuilds from /etc/exports and " +
+                "/etc/exports.d at a reboot or `exportfs -ra`: every export the portal made would be gone while its rules read active.",
+                "Install the host guard, add the line EXPORTS_FILE=/etc/exports.d/zfsportal.exports to its config, create /etc/exports.d, " +
+                $"and set GuardPath and ExportsFile (that path) in the backend settings. {ScriptFix}");
+        }
+
+        if (show is null || show.ExitCode == 0)
+        {
+            return null;
+        }
+
+        return Failed(PreflightStep.NfsHelper, b,
+            $"The guard cannot keep the exports file {b.ExportsFile} (`{b.ExportsFile} show` answered exit {show.ExitCode}: {Sentence(show.Stderr)}).",
+            $"Add the line EXPORTS_FILE={b.ExportsFile} to the guard's config on the host (one file per backend: two backends never share one) " +
+            $"and make sure /etc/exports.d exists. {ScriptFix}");
+    }
+
+    /// <summary>
     /// The NFS helper check. Both helpers read the export table back (<c>exportfs -v</c>, parsed as the portal parses it);
     /// the sharenfs helper also needs the property readable (<paramref name="sharenfs"/>, from the first present pool).
     /// </summary>
-    public static PreflightCheck NfsHelper(BackendOptions b, CommandAnswer exportfs, CommandAnswer? sharenfs, string? sharenfsPool, ZfsDialect? dialect)
+    public static PreflightCheck NfsHelper(BackendOptions b, CommandAnswer exportfs, CommandAnswer? sharenfs, string? sharenfsPool, ZfsDialect? dialect,
+        CommandAnswer? exportsFile = null)
     {
         int entries;
         try
@@ -473,8 +501,9 @@ internal static partial class PreflightRules
 
         if (!string.Equals(b.NfsHelper, "sharenfs", StringComparison.Ordinal))
         {
-            return Passed(PreflightStep.NfsHelper, b,
-                $"The exportfs helper can read the host's export table (`exportfs -v`: {entries} entr{(entries == 1 ? "y" : "ies")}).");
+            return ExportsFile(b, exportsFile) ?? Passed(PreflightStep.NfsHelper, b,
+                $"The exportfs helper can read the host's export table (`exportfs -v`: {entries} entr{(entries == 1 ? "y" : "ies")}) " +
+                $"and keeps its exports in {b.ExportsFile} for reboots and `exportfs -ra`.");
         }
 
         if (sharenfs is null || sharenfsPool is null)

@@ -122,7 +122,10 @@ public sealed partial class SshBackendProbe
             var property = pool is null
                 ? null
                 : await RunAsync(run, connection.Client, commands.GetProperties(pool, ["sharenfs"]), PreflightStep.NfsHelper, ct).ConfigureAwait(false);
-            run.Add(PreflightRules.NfsHelper(b, answers[PreflightStep.Exportfs], property, pool, dialect));
+            var exportsFile = !sharenfs && commands.KeepsExportsFile
+                ? await RunAsync(run, connection.Client, commands.ShowExportsFile(), PreflightStep.NfsHelper, ct).ConfigureAwait(false)
+                : null;
+            run.Add(PreflightRules.NfsHelper(b, answers[PreflightStep.Exportfs], property, pool, dialect, exportsFile));
         }
 
         // 11: the guard, by two dry commands through it (a refused destroy of a pool no host has, an admitted read).

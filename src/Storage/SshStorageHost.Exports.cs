@@ -19,7 +19,11 @@ public sealed partial class SshStorageHost : INfsHost
 
     ZfsCommands INfsHost.Commands => _zfs;
 
-    Task<HostCommandResult> INfsHost.RunAsync(IReadOnlyList<string> argv, bool readOnly, CancellationToken ct) => RunAsync(argv, readOnly, ct);
+    // exportfs -o/-u of this host take turns (HostGates.ExportTable): each rewrites the whole table.
+    Task<HostCommandResult> INfsHost.RunAsync(IReadOnlyList<string> argv, bool readOnly, CancellationToken ct) =>
+        readOnly || !argv.Contains(backend.ExportfsPath)
+            ? RunAsync(argv, readOnly, ct)
+            : HostGates.ThroughAsync(HostGates.For(backend).ExportTable, () => RunAsync(argv, readOnly, ct), ct);
 
     StorageHostException INfsHost.Failed(HostCommandResult result, string what) => Failed(result, what);
 

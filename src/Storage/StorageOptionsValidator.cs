@@ -73,6 +73,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
         Require(string.IsNullOrEmpty(b.GuardPath) || IsAbsoluteCommandPath(b.GuardPath),
             $"GuardPath must be empty (no guard) or an absolute path such as /usr/local/sbin/zfsportal-guard (was '{b.GuardPath}').");
+        Require(string.IsNullOrEmpty(b.ExportsFile) || (ExportsFileRule.IsValid(b.ExportsFile) && !string.IsNullOrEmpty(b.GuardPath)),
+            $"ExportsFile must be empty (no exports file) or /etc/exports.d/NAME.exports with a GuardPath, which writes it (was '{b.ExportsFile}').");
 
         Require(b.NfsHelper != GaneshaHelper.Name || IsAbsoluteCommandPath(b.GaneshaPath),
             $"GaneshaPath must be an absolute path such as /usr/local/sbin/zfsportal-ganesha when NfsHelper is 'ganesha' (was '{b.GaneshaPath}').");

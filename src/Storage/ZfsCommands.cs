@@ -6,7 +6,7 @@ namespace ZfsPortal.Storage;
 /// <see cref="BackendOptions.GuardPath"/> the host's guard runs the tool, and admits exactly the shapes built here.
 /// Names and values are validated here; <see cref="ShellQuote"/> quotes them later.
 /// </summary>
-public sealed class ZfsCommands(BackendOptions backend)
+public sealed partial class ZfsCommands(BackendOptions backend)
 {
     /// <summary>
     /// <c>zfs get -H -p -o name,property,value PROPS DATASET</c>: tab-separated, bytes as numbers;

@@ -54,6 +54,7 @@ internal static class LocalBackend
         yield return (at + "ExportfsPath", b.ExportfsPath);
         yield return (at + "GuardPath", b.GuardPath);
         yield return (at + "GaneshaPath", b.GaneshaPath);
+        yield return (at + "ExportsFile", b.ExportsFile);
         for (var i = 0; i < b.Pools.Count; i++)
             yield return ($"{at}Pools:{i}", b.Pools[i]);
         foreach (var (k, v) in b.DatasetCreationOptions)

@@ -49,6 +49,9 @@ internal sealed class TestPortal : WebApplicationFactory<Program>
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         _settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
+        // Many test portals share one host: each reconciles its backend once when it comes up, not every minute (tests that
+        // watch the reconciler set it low).
+        _settings["Portal:ReconcileSeconds"] = "0";
         foreach (var (key, value) in LocalBackend.Settings(backend, datasetPrefix))
             _settings[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

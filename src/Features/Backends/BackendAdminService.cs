@@ -13,7 +13,8 @@ namespace ZfsPortal.Features.Backends;
 public sealed record BackendInput(
     string? Name, string? Host, string? Port, string? User, string? PrivateKeyPath, string? ShareExportIp, string? ServiceIp,
     string? Pools, string? DatasetPrefix, string? SnapshotPrefix, string? DatasetCreationOptions, string? NfsHelper,
-    string? ZfsPath, string? ZpoolPath, string? ExportfsPath, string? SudoPath, string? GuardPath = null);
+    string? ZfsPath, string? ZpoolPath, string? ExportfsPath, string? SudoPath, string? GuardPath = null,
+    string? ExportsFile = null);
 
 public sealed record PoolView(string Pool, long? AvailableBytes, long? UsedBytes, long PromisedGiB, int Shares);
 
@@ -183,7 +184,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             ShareExportIp = Text(input.ShareExportIp), ServiceIp = Text(input.ServiceIp), DatasetPrefix = Text(input.DatasetPrefix),
             SnapshotPrefix = Text(input.SnapshotPrefix), NfsHelper = Text(input.NfsHelper),
             ZfsPath = Text(input.ZfsPath), ZpoolPath = Text(input.ZpoolPath), ExportfsPath = Text(input.ExportfsPath), SudoPath = Text(input.SudoPath),
-            GuardPath = Text(input.GuardPath),
+            GuardPath = Text(input.GuardPath), ExportsFile = Text(input.ExportsFile),
         };
         if (!NamePattern().IsMatch(o.Name)) errors[NameField] = "Use 1–64 letters, digits, dots, dashes or underscores.";
         if (!HostPattern().IsMatch(o.Host) && !IPAddress.TryParse(o.Host, out _)) errors[HostField] = "Enter the host's IP address or DNS name.";
@@ -202,6 +203,8 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             errors[PathsField] = "Command paths must be absolute (sudoers lists absolute paths), e.g. /usr/sbin/zfs.";
         if (o.GuardPath.Length > 0 && (!o.GuardPath.StartsWith('/') || o.GuardPath.Any(char.IsWhiteSpace)))
             errors[PathsField] = "The guard's path must be absolute (sudoers names it), e.g. /usr/local/sbin/zfsportal-guard, or empty for none.";
+        if (o.ExportsFile.Length > 0 && (!ExportsFileRule.IsValid(o.ExportsFile) || o.GuardPath.Length == 0))
+            errors[PathsField] = "The exports file is /etc/exports.d/NAME.exports and needs the host guard, which writes it; or leave it empty for none.";
         if (DatasetPropertyRules.Parse(input.DatasetCreationOptions, out var optionsError) is { } options)
             o.DatasetCreationOptions = options;
         else
@@ -233,7 +236,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
     private static BackendInput ToInput(BackendOptions b) => new(b.Name, b.Host, b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), b.User,
         b.PrivateKeyPath, b.ShareExportIp, b.ServiceIp, string.Join(", ", b.Pools), b.DatasetPrefix, b.SnapshotPrefix,
         string.Join("\n", b.DatasetCreationOptions.Select(kv => $"{kv.Key}={kv.Value}")), b.NfsHelper, b.ZfsPath, b.ZpoolPath,
-        b.ExportfsPath, b.SudoPath, b.GuardPath);
+        b.ExportfsPath, b.SudoPath, b.GuardPath, b.ExportsFile);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 

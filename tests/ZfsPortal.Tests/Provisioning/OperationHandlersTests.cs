@@ -16,11 +16,12 @@ public sealed class OperationHandlersTests : IDisposable
     }
 
     [Fact]
-    public void Only_access_syncs_take_turns_per_share()
+    public void Only_access_syncs_and_drift_repairs_take_turns_per_share()
     {
-        var turnTaking = _world.Handlers.Where(h => h.TakesTurnsPerShare).Select(h => h.Kind);
+        var turnTaking = _world.Handlers.Where(h => h.TakesTurnsPerShare).Select(h => h.Kind).Order();
 
-        Assert.Equal([OperationKind.SyncAccessRules], turnTaking);
+        // Both apply the share's whole export set, so they take turns with each other too (OperationClaim).
+        Assert.Equal([OperationKind.SyncAccessRules, OperationKind.RepairShare], turnTaking);
     }
 
     public void Dispose() => _world.Dispose();

@@ -32,8 +32,10 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
 
         // Every command ran as sudo -n [guard] <absolute path> and was recorded; none was changed by the preflight (the guard's
         // two probes: a refused destroy of a pool no host has, and a read of an absent dataset).
+        // With an exports file, the NFS helper check reads it through the guard (issue 11).
         string[] tools = backend.GuardPath.Length > 0
-            ? [backend.ZfsPath, backend.ZpoolPath, backend.ExportfsPath, backend.ZfsPath, backend.ZpoolPath, backend.ZfsPath]
+            ? [backend.ZfsPath, backend.ZpoolPath, backend.ExportfsPath, backend.ZfsPath, .. (string[])(backend.ExportsFile.Length > 0 ? [backend.ExportsFile] : []),
+               backend.ZpoolPath, backend.ZfsPath]
             : [backend.ZfsPath, backend.ZpoolPath, backend.ExportfsPath, backend.ZfsPath];
         Assert.All(report.Commands, c => Assert.Equal(["/usr/bin/sudo", "-n"], c.Argv.Take(2)));
         Assert.Equal(tools, report.Commands.Select(c => new ZfsCommands(backend).Shown(c.Argv)[0]));

@@ -241,12 +241,31 @@ public sealed class PreflightRulesTests
     }
 
     [Fact]
-    public void The_exportfs_helper_passes_when_the_table_reads()
+    public void The_exportfs_helper_passes_when_the_table_and_its_exports_file_read()
     {
-        var check = PreflightRules.NfsHelper(B, Answer(0, "/tank/a       \t192.0.2.5(sync,wdelay,root_squash)\n"), null, null, null);
+        var b = B.Clone();
+        (b.GuardPath, b.ExportsFile) = ("/usr/local/sbin/zfsportal-guard", "/etc/exports.d/zfsportal.exports");
+        var check = PreflightRules.NfsHelper(b, Answer(0, "/tank/a       \t192.0.2.5(sync,wdelay,root_squash)\n"), null, null, null, Answer(0));
 
         Assert.Equal(CheckOutcome.Passed, check.Outcome);
-        Assert.Equal("The exportfs helper can read the host's export table (`exportfs -v`: 1 entry).", check.Detail);
+        Assert.Equal("The exportfs helper can read the host's export table (`exportfs -v`: 1 entry) and keeps its exports in " +
+                     "/etc/exports.d/zfsportal.exports for reboots and `exportfs -ra`.", check.Detail);
+    }
+
+    [Fact]
+    public void The_exportfs_helper_without_an_exports_file_fails_and_names_the_guards_rule()
+    {
+        var none = PreflightRules.NfsHelper(B, Answer(0, ""), null, null, null);
+        var b = B.Clone();
+        (b.GuardPath, b.ExportsFile) = ("/usr/local/sbin/zfsportal-guard", "/etc/exports.d/zfsportal.exports");
+        var refused = PreflightRules.NfsHelper(b, Answer(0, ""), null, null, null,
+            Answer(126, stderr: "zfsportal-guard: refused: /etc/exports.d/zfsportal.exports is not a program this guard runs"));
+
+        Assert.Equal(CheckOutcome.Failed, none.Outcome);
+        Assert.Contains("a reboot or `exportfs -ra`", none.Detail, StringComparison.Ordinal);
+        Assert.Contains("EXPORTS_FILE=/etc/exports.d/zfsportal.exports", none.Fix, StringComparison.Ordinal);
+        Assert.Equal(CheckOutcome.Failed, refused.Outcome);
+        Assert.Contains("Add the line EXPORTS_FILE=/etc/exports.d/zfsportal.exports to the guard's config", refused.Fix, StringComparison.Ordinal);
     }
 
     // --- connection -----------------------------------------------------------------------------------------

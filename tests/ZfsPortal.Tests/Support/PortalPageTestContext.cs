@@ -45,6 +45,11 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(World.Resize);
         Services.AddSingleton(World.Access);
         Services.AddSingleton(World.Snapshots);
+        // The Drift page (issue 11).
+        Services.AddSingleton(new ZfsPortal.Features.Drift.DriftQueries(World.Db));
+        Services.AddSingleton(World.Reconciler);
+        Services.AddSingleton(World.Adopt);
+        Services.AddSingleton(World.Unmanage);
         Interactive();
     }
 

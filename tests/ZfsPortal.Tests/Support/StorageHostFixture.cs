@@ -138,6 +138,24 @@ public sealed class StorageHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The lines of the host's exports file (read as root, without the guard); none when the backend keeps none or it is not written yet.</summary>
+    public IReadOnlyList<ExportfsEntry> ReadExportsFile()
+    {
+        var file = Backend.ExportsFile;
+        return file.Length == 0 || !File.Exists(file) ? [] : ExportsFileLines.Parse(File.ReadAllText(file));
+    }
+
+    /// <summary>Takes the test paths (under the pool's test prefix) out of the host's exports file, through the guard as root.</summary>
+    public async Task ForgetTestExportsAsync()
+    {
+        var b = Backend;
+        var prefix = $"/{Pool}/{TestDatasetPrefix}";
+        foreach (var path in ReadExportsFile().Select(e => e.Path).Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Distinct())
+        {
+            await RunLocalAsync(b.GuardPath, b.ExportsFile, "set", path);
+        }
+    }
+
     /// <summary>Writes a file into a dataset through its mount point (a real FUSE mount; the tests run as root).</summary>
     public static async Task WriteFileAsync(string dataset, string name, byte[] content) =>
         await File.WriteAllBytesAsync(Path.Combine("/" + dataset, name), content);
@@ -185,6 +203,26 @@ public sealed class StorageHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// <see cref="DestroyDatasetAsync"/>, tried again for a few seconds more: on a loaded machine zfs-fuse keeps a dataset busy
+    /// longer than its own retries wait. Still fails (loudly) when the dataset stays busy.
+    /// </summary>
+    public async Task DestroyDatasetPatientlyAsync(string dataset)
+    {
+        for (var round = 1; ; round++)
+        {
+            try
+            {
+                await DestroyDatasetAsync(dataset);
+                return;
+            }
+            catch (InvalidOperationException) when (round < 5)
+            {
+                await Task.Delay(1000 * round);
+            }
+        }
+    }
+
     public static async Task<LocalResult> RunLocalAsync(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file)
@@ -220,6 +258,7 @@ public sealed class StorageHostFixture : IAsyncLifetime
     {
         Connections.Dispose();
         await UnexportTestPathsAsync();
+        await ForgetTestExportsAsync();
         var failures = new List<string>();
 
         // Newest first: a clone goes before the dataset whose snapshot it pins.

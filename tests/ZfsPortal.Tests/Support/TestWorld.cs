@@ -110,6 +110,11 @@ public sealed class TestWorld : IDisposable
 
     private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>The reconciler and the admin's drift actions (issue 11).</summary>
+    public ZfsPortal.Features.Drift.Reconciler Reconciler => Get<ZfsPortal.Features.Drift.Reconciler>();
+    public ZfsPortal.Features.Drift.Adopt.AdoptDatasetService Adopt => Get<ZfsPortal.Features.Drift.Adopt.AdoptDatasetService>();
+    public ZfsPortal.Features.Drift.Unmanage.UnmanageShareService Unmanage => Get<ZfsPortal.Features.Drift.Unmanage.UnmanageShareService>();
+
     /// <summary>The portal's own registrations (handlers included), over this world's database, host and scheduler.</summary>
     private ServiceProvider BuildServices()
     {
