@@ -13,6 +13,7 @@ using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Features.Snapshots;
+using ZfsPortal.Features.Usage;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Hosting;
@@ -51,6 +52,8 @@ public static class PortalCore
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<EditShareService>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<UsageQueries>();
         services.AddManilaApi();
         return services;
     }
