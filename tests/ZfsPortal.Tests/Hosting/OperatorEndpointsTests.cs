@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +8,6 @@ using ZfsPortal.Data;
 using ZfsPortal.Features.Backends;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.Shares.Create;
-using ZfsPortal.Features.Shares.Delete;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Testing;
 
@@ -24,6 +25,11 @@ public sealed class OperatorEndpointsTests(StorageHostFixture host) : IAsyncLife
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>A sample line of the series with every given label, whatever else it carries (OpenTelemetry adds its scope).</summary>
+    private static void HasSeries(string body, string name, params string[] labels) =>
+        Assert.True(body.Split('\n').Any(l => (l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)) && labels.All(x => l.Contains(x, StringComparison.Ordinal))),
+            $"No {name} sample with {string.Join(", ", labels)} in:\n{body}");
 
     [Fact]
     public async Task Health_readiness_metrics_and_usage_follow_a_share_and_a_backend_that_goes_down()
@@ -50,15 +56,23 @@ public sealed class OperatorEndpointsTests(StorageHostFixture host) : IAsyncLife
         var share = await PortalLookups.WaitForShareAsync(services, created.Id!.Value, s => s.Status != ShareStatus.Creating, TimeSpan.FromSeconds(20));
         _dataset = share.Dataset;
         Assert.Equal(ShareStatus.Available, share.Status);
-        await StorageHostFixture.WriteFileAsync(share.Dataset!, "data.bin", new byte[1 << 20]);
-        await checker.CheckAllAsync(CancellationToken.None);
-        await using (var db = await portal.Db.CreateDbContextAsync())
+        // Random bytes, so compression cannot shrink them; zfs counts them in used once their transaction group is written.
+        await StorageHostFixture.WriteFileAsync(share.Dataset!, "data.bin", RandomNumberGenerator.GetBytes(1 << 20));
+        using (var sync = Process.Start("sync")!)
+            await sync.WaitForExitAsync();
+        UsageSample? sample = null;
+        for (var tries = 0; tries < 40 && sample is not { UsedBytes: >= 1 << 20 }; tries++)
         {
-            var sample = await db.UsageSamples.SingleAsync(u => u.Subject == UsageSubject.Share && u.SubjectId == share.Id);
-            Assert.Equal(1L << 30, sample.SizeBytes);
-            Assert.True(sample.UsedBytes >= 1 << 20, $"used {sample.UsedBytes}");
-            Assert.Equal(sample.UsedBytes, (await db.UsageSamples.SingleAsync(u => u.Subject == UsageSubject.Project && u.SubjectId == project)).UsedBytes);
+            if (tries > 0)
+                await Task.Delay(500);
+            await checker.CheckAllAsync(CancellationToken.None);
+            await using var db = await portal.Db.CreateDbContextAsync();
+            sample = await db.UsageSamples.AsNoTracking().SingleAsync(u => u.Subject == UsageSubject.Share && u.SubjectId == share.Id);
+            Assert.Equal(sample.UsedBytes,
+                (await db.UsageSamples.AsNoTracking().SingleAsync(u => u.Subject == UsageSubject.Project && u.SubjectId == project)).UsedBytes);
         }
+        Assert.Equal(1L << 30, sample!.SizeBytes);
+        Assert.True(sample.UsedBytes >= 1 << 20, $"used {sample.UsedBytes}");
 
         // Metrics: for admins only; a tenant's share, project and address never appear.
         Assert.NotEqual(HttpStatusCode.OK, (await GetAsync(anonymous, "/metrics")).Status);
@@ -67,13 +81,14 @@ public sealed class OperatorEndpointsTests(StorageHostFixture host) : IAsyncLife
         using var admin = await portal.SignedInClientAsync(TestPortal.AdminEmail);
         var metrics = await GetAsync(admin, "/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.Status);
-        Assert.Contains("zfsportal_operations_total{kind=\"CreateShare\",outcome=\"succeeded\"", metrics.Body, StringComparison.Ordinal);
-        Assert.Contains("zfsportal_operation_duration_seconds_bucket{kind=\"CreateShare\",outcome=\"succeeded\"", metrics.Body, StringComparison.Ordinal);
-        Assert.Contains($"zfsportal_host_command_duration_seconds_count{{backend=\"{portal.Backend.Name}\",outcome=\"ok\",tool=\"zfs\",verb=\"create\"",
-            metrics.Body, StringComparison.Ordinal);
-        Assert.Contains($"zfsportal_backend_up{{backend=\"{portal.Backend.Name}\"", metrics.Body, StringComparison.Ordinal);
-        Assert.Contains("zfsportal_operations_queued", metrics.Body, StringComparison.Ordinal);
-        Assert.Contains("zfsportal_circuits_open", metrics.Body, StringComparison.Ordinal);
+        HasSeries(metrics.Body, "zfsportal_operations_total", "kind=\"CreateShare\"", "outcome=\"succeeded\"");
+        HasSeries(metrics.Body, "zfsportal_operation_duration_seconds_bucket", "kind=\"CreateShare\"", "outcome=\"succeeded\"");
+        HasSeries(metrics.Body, "zfsportal_host_command_duration_seconds_count", $"backend=\"{portal.Backend.Name}\"", "tool=\"zfs\"",
+            "verb=\"create\"", "outcome=\"ok\"");
+        HasSeries(metrics.Body, "zfsportal_backend_up", $"backend=\"{portal.Backend.Name}\"");
+        HasSeries(metrics.Body, "zfsportal_operations_queued");
+        HasSeries(metrics.Body, "zfsportal_operations_running");
+        HasSeries(metrics.Body, "zfsportal_circuits_open");
         foreach (var secret in new[] { "metered", share.Dataset!, share.Id.ToString(), TestPortal.TenantEmail, "demo" })
         {
             Assert.DoesNotContain(secret, metrics.Body, StringComparison.Ordinal);
