@@ -9,16 +9,34 @@ namespace ZfsPortal.Features.Usage;
 /// as usage history: one sample per share and per project in each 15-minute bucket (a later reading replaces the
 /// bucket's), thinned once an hour (<see cref="UsageHistory"/>). Safe to run twice: a rerun rewrites the same buckets.
 /// </summary>
-public sealed class UsageRecorder(IDbContextFactory<PortalDbContext> dbFactory, IBackendProbe probe, TimeProvider time)
+public sealed class UsageRecorder(IDbContextFactory<PortalDbContext> dbFactory, IBackendProbe probe, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan ThinEvery = TimeSpan.FromHours(1);
+
+    // One recording at a time: two at once would each add a sample to the same bucket.
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private DateTime _lastThinned = DateTime.MinValue;
+
+    public void Dispose() => _turn.Dispose();
 
     private sealed record ShareOnHost(Guid Id, Guid ProjectId, string Backend, string Dataset, int SizeGiB);
 
     public async Task RecordAsync(IReadOnlyList<BackendOptions> upBackends, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(upBackends);
+        await _turn.WaitAsync(ct);
+        try
+        {
+            await RecordInTurnAsync(upBackends, ct);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task RecordInTurnAsync(IReadOnlyList<BackendOptions> upBackends, CancellationToken ct)
+    {
         var names = upBackends.Select(b => b.Name).ToList();
         List<ShareOnHost> shares;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

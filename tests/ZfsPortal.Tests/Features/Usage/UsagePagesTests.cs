@@ -99,4 +99,22 @@ public sealed class UsagePagesTests : PortalPageTestContext
             page.FindAll("[data-testid=fullest-row]").Select(r => r.GetAttribute("data-share-id"))));
         Assert.Contains("80", page.FindAll("[data-testid=fullest-row]")[0].TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_projects_list_flags_projects_whose_gigabytes_quota_is_past_eighty_and_ninety_five_percent()
+    {
+        var (_, _, full) = await World.AvailableShareAsync("a", sizeGiB: 10, quotas: QuotaLimits.Defaults with { Gigabytes = 10 });
+        var (_, _, warm) = await World.AvailableShareAsync("b", sizeGiB: 17, quotas: QuotaLimits.Defaults with { Gigabytes = 20 });
+        var (_, _, roomy) = await World.AvailableShareAsync("c", sizeGiB: 5, quotas: QuotaLimits.Defaults with { Gigabytes = 20 });
+        var (_, _, open) = await World.AvailableShareAsync("d", sizeGiB: 50, quotas: QuotaLimits.Defaults with { Gigabytes = QuotaLimits.Unlimited });
+
+        var (page, _) = RenderPage<ProjectsAdminPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=project-row]").Count(r => r.GetAttribute("data-project-id") is not null)));
+        string Flag(Guid id) => page.Find($"[data-project-id='{id}']").Closest("tr")!.QuerySelector("[data-testid=usage-flag]")?.GetAttribute("data-level") ?? "none";
+        Assert.Equal("critical", Flag(full.Id));
+        Assert.Equal("warning", Flag(warm.Id));
+        Assert.Equal("none", Flag(roomy.Id));
+        Assert.Equal("none", Flag(open.Id));
+    }
 }

@@ -98,5 +98,9 @@ public sealed class UsageRecorderTests : IDisposable
         Assert.Empty(Samples(UsageSubject.Share, a.Id));
     }
 
-    public void Dispose() => _world.Dispose();
+    public void Dispose()
+    {
+        _recorder.Dispose();
+        _world.Dispose();
+    }
 }
