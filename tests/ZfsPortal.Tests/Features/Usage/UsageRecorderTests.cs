@@ -80,16 +80,17 @@ public sealed class UsageRecorderTests : IDisposable
     {
         var (a, member, _) = await _world.AvailableShareAsync("a", sizeGiB: 5);
         _probe.SetUsage(a.Dataset!, GiB, 5 * GiB);
-        // One check an hour for 30 days (720 readings), thinned once an hour as the monitor does.
-        for (var i = 0; i < 30 * 24; i++)
+        // A check every six hours for 30 days (120 readings), thinned at each as the monitor's hourly thinning would.
+        for (var i = 0; i < 30 * 4; i++)
         {
             await _recorder.RecordAsync([_world.Backend], CancellationToken.None);
-            _clock.Now += TimeSpan.FromHours(1);
+            _clock.Now += TimeSpan.FromHours(6);
         }
 
         var kept = Samples(UsageSubject.Share, a.Id);
-        // Two days hourly (48), twelve more hourly (288), the sixteen days before that one a day.
-        Assert.InRange(kept.Count, 48 + 288 + 15, 48 + 288 + 18);
+        // The last 14 days keep every reading (each in its own hour), the 16 days before them one a day.
+        Assert.InRange(kept.Count, 14 * 4 + 14, 14 * 4 + 18);
+        Assert.Equal(kept.Count, kept.Select(s => s.At).Distinct().Count());
         Assert.Equal(kept.Count, Samples(UsageSubject.Project, _world.Share(a.Id).ProjectId).Count);
 
         Assert.True((await _world.DeleteShares.DeleteAsync(member, a.Id)).Succeeded);
