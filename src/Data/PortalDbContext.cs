@@ -25,6 +25,7 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ReconcileRun> ReconcileRuns => Set<ReconcileRun>();
     public DbSet<DriftFinding> DriftFindings => Set<DriftFinding>();
+    public DbSet<UsageSample> UsageSamples => Set<UsageSample>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -134,6 +135,11 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             e.Property(t => t.SecretHash).HasMaxLength(64);
             e.Property(t => t.Hint).HasMaxLength(16);
             e.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<UsageSample>(e =>
+        {
+            e.Property(u => u.Subject).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(u => new { u.Subject, u.SubjectId, u.At });
         });
         builder.Entity<PortalSettings>(e =>
         {

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Api.Manila;
+using ZfsPortal.Api.Monitoring;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -48,6 +49,7 @@ public static class PortalApp
         app.MapStaticAssets();
         app.MapAccountEndpoints();
         app.MapManilaApi();
+        app.MapOperatorEndpoints();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // The endpoint policy below decides; Hangfire's default filter would allow only local requests.

@@ -16,6 +16,7 @@ using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Features.Snapshots;
+using ZfsPortal.Features.Usage;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Hosting;
@@ -58,6 +59,8 @@ public static class PortalCore
         services.AddSingleton<DriftQueries>();
         services.AddSingleton<AdoptDatasetService>();
         services.AddSingleton<UnmanageShareService>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<UsageQueries>();
         services.AddManilaApi();
         return services;
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using ZfsPortal.Api.Authentication;
+using ZfsPortal.Api.Monitoring;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
@@ -94,6 +95,7 @@ public static class PortalServices
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddAccount();
+        services.AddOperatorEndpoints();
         return builder;
     }
 }

@@ -182,6 +182,7 @@ public sealed class OperationRun(
         AddPendingRecords(db);
         // Unsynced: the host is done; if a power cut rolls this back, the operation runs again and finds it so (ADR 11).
         await db.SaveChangesWithoutSyncAsync(ct);
+        OperationMetrics.Record(op.Kind, succeeded, now - op.CreatedAt);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
 

@@ -32,6 +32,44 @@ public interface IBackendProbe
     /// Never throws for a host-side problem.
     /// </summary>
     Task<HealthReport> CheckHealthAsync(BackendOptions backend, CancellationToken ct);
+
+    /// <summary>
+    /// Reads <c>used</c> and <c>refquota</c> of the given datasets over the shared pool's kept-open connection, a few hundred
+    /// per command. A dataset the host no longer has is left out; a host that fails part-way gives what was read before.
+    /// Never throws for a host-side problem (the health check reports those).
+    /// </summary>
+    Task<IReadOnlyList<DatasetUsage>> ReadUsageAsync(BackendOptions backend, IReadOnlyList<string> datasets, CancellationToken ct);
+}
+
+/// <summary>A dataset's space as zfs reports it: bytes used, and its refquota (0 when it has none).</summary>
+public sealed record DatasetUsage(string Dataset, long UsedBytes, long RefquotaBytes)
+{
+    /// <summary>The rows of <c>zfs get … used,refquota</c> that carry both numbers; anything else is left out.</summary>
+    public static IReadOnlyList<DatasetUsage> Parse(string output)
+    {
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> rows;
+        try
+        {
+            rows = ZfsGetParser.Parse(output);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+
+        var found = new List<DatasetUsage>();
+        foreach (var (name, properties) in rows)
+        {
+            if (properties.TryGetValue("used", out var used) && long.TryParse(used, System.Globalization.CultureInfo.InvariantCulture, out var usedBytes)
+                && properties.TryGetValue("refquota", out var refquota))
+            {
+                // "none" (or "-") is no refquota; -p prints 0 for it on both dialects.
+                found.Add(new DatasetUsage(name, usedBytes, long.TryParse(refquota, System.Globalization.CultureInfo.InvariantCulture, out var q) ? q : 0));
+            }
+        }
+
+        return found;
+    }
 }
 
 /// <summary>

@@ -115,6 +115,7 @@ public sealed partial class SshStorageHost(BackendOptions backend, SshConnection
             {
                 var record = new HostCommandRecord(backend.Name, argv, exitCode, time.GetElapsedTime(started), Trim(stderr), startedAt);
                 log.Add(record);
+                StorageMetrics.Record(backend, argv, exitCode, record.Duration);
                 return record;
             }
 

@@ -66,6 +66,26 @@ public sealed partial class ZfsCommands(BackendOptions backend)
         return Zfs(["get", "-H", "-p", "-o", "name,property,value", "available,used", .. pools]);
     }
 
+    /// <summary>
+    /// <c>zfs get -H -p -o name,property,value used,refquota DATASET…</c>: the space of several datasets in one command (the
+    /// usage reading after a health check). A dataset gone meanwhile is a "does not exist" line on stderr; the others are still printed.
+    /// </summary>
+    public IReadOnlyList<string> GetDatasetsUsage(IReadOnlyList<string> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        if (datasets.Count == 0)
+        {
+            throw new ArgumentException("Name at least one dataset.", nameof(datasets));
+        }
+
+        foreach (var dataset in datasets)
+        {
+            ZfsNames.ValidateDataset(dataset);
+        }
+
+        return Zfs(["get", "-H", "-p", "-o", "name,property,value", "used,refquota", .. datasets]);
+    }
+
     /// <summary><c>zpool list -H -o name</c>: the names of the imported pools (zfs-fuse 0.7 and OpenZFS alike).</summary>
     public IReadOnlyList<string> ListPools() => Sudo(backend.ZpoolPath, "list", "-H", "-o", "name");
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Usage;
 using ZfsPortal.Hosting;
 using ZfsPortal.Storage;
 
@@ -8,9 +9,10 @@ namespace ZfsPortal.Features.Backends;
 
 /// <summary>
 /// Checks every enabled backend and records up/down, the last check, the last time it was up (Manila's
-/// heartbeat) and each pool's usable capacity. Placement skips backends found down.
+/// heartbeat) and each pool's usable capacity. Placement skips backends found down. Then the backends found up give their
+/// shares' usage to the usage history.
 /// </summary>
-public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFactory, IBackendProbe probe, TimeProvider time)
+public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFactory, IBackendProbe probe, TimeProvider time, UsageRecorder usage)
 {
     public event Action? Checked;
 
@@ -42,6 +44,7 @@ public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFa
             await db.SaveChangesAsync(ct);
         }
         Checked?.Invoke();
+        await usage.RecordAsync([.. backends.Where(b => reports.Any(r => r.Id == b.Id && r.Report.Up)).Select(b => b.Settings)], ct);
     }
 }
 

@@ -14,17 +14,21 @@ public sealed class FakeBackendProbe : IBackendProbe
     private readonly ConcurrentDictionary<string, Func<BackendOptions, HealthReport>> _health = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<BackendOptions, PreflightReport>> _preflight = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Call, string Backend)> _calls = new();
+    private readonly ConcurrentDictionary<string, DatasetUsage> _usage = new(StringComparer.Ordinal);
 
     /// <summary>What <see cref="FetchHostKeyAsync"/> returns for every backend.</summary>
     public PresentedHostKey HostKey { get; set; } = new("ssh-ed25519", Fingerprint);
 
-    /// <summary>("health" | "preflight" | "hostkey", backend name), in call order.</summary>
+    /// <summary>("health" | "preflight" | "hostkey" | "usage", backend name), in call order.</summary>
     public IReadOnlyList<(string Call, string Backend)> Calls => [.. _calls];
 
     public void SetHealth(string backend, Func<BackendOptions, HealthReport> answer) => _health[backend] = answer;
 
     public void SetDown(string backend, string problem) =>
         SetHealth(backend, _ => new HealthReport(false, problem, [], TimeSpan.FromMilliseconds(3)));
+
+    /// <summary>What <see cref="ReadUsageAsync"/> reports for a dataset from now on (a dataset never set is not on the host).</summary>
+    public void SetUsage(string dataset, long usedBytes, long refquotaBytes) => _usage[dataset] = new DatasetUsage(dataset, usedBytes, refquotaBytes);
 
     public void SetPreflight(string backend, Func<BackendOptions, PreflightReport> answer) => _preflight[backend] = answer;
 
@@ -53,6 +57,14 @@ public sealed class FakeBackendProbe : IBackendProbe
         return Task.FromResult(_health.TryGetValue(backend.Name, out var answer)
             ? answer(backend)
             : new HealthReport(true, null, [.. backend.Pools.Select(p => new PoolCapacity(p, 100L << 30, 1L << 30))], TimeSpan.FromMilliseconds(3)));
+    }
+
+    public Task<IReadOnlyList<DatasetUsage>> ReadUsageAsync(BackendOptions backend, IReadOnlyList<string> datasets, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(datasets);
+        _calls.Enqueue(("usage", backend.Name));
+        return Task.FromResult<IReadOnlyList<DatasetUsage>>([.. datasets.Select(d => _usage.GetValueOrDefault(d)).OfType<DatasetUsage>()]);
     }
 
     /// <summary>Every check: passed up to <paramref name="failed"/>, which fails, then skipped (all passed when it is null).</summary>
