@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Api.Identity;
 using ZfsPortal.Api.Manila;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
@@ -48,6 +49,7 @@ public static class PortalApp
         app.MapStaticAssets();
         app.MapAccountEndpoints();
         app.MapManilaApi();
+        app.MapKeystoneApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // The endpoint policy below decides; Hangfire's default filter would allow only local requests.

@@ -1,3 +1,4 @@
+using ZfsPortal.Api.Identity;
 using ZfsPortal.Api.Manila;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account.ApiTokens;
@@ -52,6 +53,7 @@ public static class PortalCore
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton<EditShareService>();
         services.AddManilaApi();
+        services.AddKeystoneApi();
         return services;
     }
 }
