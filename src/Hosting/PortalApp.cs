@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Api.Identity;
 using ZfsPortal.Api.Manila;
+using ZfsPortal.Api.Portal;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -50,6 +51,7 @@ public static class PortalApp
         app.MapAccountEndpoints();
         app.MapManilaApi();
         app.MapKeystoneApi();
+        app.MapPortalApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // The endpoint policy below decides; Hangfire's default filter would allow only local requests.

@@ -1,5 +1,6 @@
 using ZfsPortal.Api.Identity;
 using ZfsPortal.Api.Manila;
+using ZfsPortal.Api.Portal;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account.ApiTokens;
 using ZfsPortal.Features.Approvals;
@@ -54,6 +55,7 @@ public static class PortalCore
         services.AddSingleton<EditShareService>();
         services.AddManilaApi();
         services.AddKeystoneApi();
+        services.AddPortalApi();
         return services;
     }
 }

@@ -45,6 +45,7 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(World.Resize);
         Services.AddSingleton(World.Access);
         Services.AddSingleton(World.Snapshots);
+        Services.AddSingleton(new ZfsPortal.Features.Account.ApiTokens.ApiTokenService(World.Db, TimeProvider.System));
         Interactive();
     }
 

@@ -157,19 +157,10 @@ public sealed class KeystoneTokenTests(StorageHostFixture host) : IAsyncLifetime
         return await client.PostAsync(new Uri("/identity/v3/auth/tokens", UriKind.Relative), content);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? subject = null)
-    {
-        using var client = _portal.CreateClient();
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (token is not null)
-            request.Headers.Add("X-Auth-Token", token);
-        if (subject is not null)
-            request.Headers.Add("X-Subject-Token", subject);
-        request.Headers.Add("X-OpenStack-Manila-API-Version", "2.72");
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? subject = null) =>
+        ApiRequests.SendAsync(_portal, method, path, token, subject: subject);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+    private static Task<JsonElement> Json(HttpResponseMessage response) => ApiRequests.Json(response);
 
     public async Task DisposeAsync()
     {

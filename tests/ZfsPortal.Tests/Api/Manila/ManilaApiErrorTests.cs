@@ -184,20 +184,10 @@ public sealed class ManilaApiErrorTests(StorageHostFixture host) : IAsyncLifetim
         return share.Id;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body = null, string version = "2.72")
-    {
-        using var client = _portal.CreateClient();
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (token is not null)
-            request.Headers.Add("X-Auth-Token", token);
-        request.Headers.Add("X-OpenStack-Manila-API-Version", version);
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body = null, string version = "2.72") =>
+        ApiRequests.SendAsync(_portal, method, path, token, body, version);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>());
+    private static Task<JsonElement> Json(HttpResponseMessage response) => ApiRequests.Json(response);
 
     /// <summary>The message of Manila's fault body, after checking its name and code.</summary>
     private static async Task<string> Fault(HttpResponseMessage response, string name)
