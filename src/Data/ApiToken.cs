@@ -19,6 +19,12 @@ public sealed class ApiToken
     /// <summary>A project the token acts in when a request names none (Keystone's project scope); null: the owner's first.</summary>
     public Guid? ProjectId { get; set; }
 
+    /// <summary>
+    /// Issued by the Keystone subset (<c>POST /identity/v3/auth/tokens</c>) after a password or token check: short-lived,
+    /// scoped to one project, and not shown in the owner's token list (a client makes one per command).
+    /// </summary>
+    public bool IssuedByIdentity { get; set; }
+
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime? ExpiresAt { get; set; }
     public DateTime? LastUsedAt { get; set; }

@@ -35,5 +35,6 @@ public static class ErrorPages
     }
 
     private static bool IsApi(PathString path) =>
-        path.StartsWithSegments("/v2", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/identity", StringComparison.OrdinalIgnoreCase);
+        path.StartsWithSegments("/v2", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/identity", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }

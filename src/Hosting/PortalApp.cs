@@ -1,8 +1,10 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
+using ZfsPortal.Api.Identity;
 using ZfsPortal.Api.Manila;
 using ZfsPortal.Api.Monitoring;
+using ZfsPortal.Api.Portal;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
@@ -50,6 +52,8 @@ public static class PortalApp
         app.MapAccountEndpoints();
         app.MapManilaApi();
         app.MapOperatorEndpoints();
+        app.MapKeystoneApi();
+        app.MapPortalApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             // The endpoint policy below decides; Hangfire's default filter would allow only local requests.

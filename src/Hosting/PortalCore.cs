@@ -1,4 +1,6 @@
+using ZfsPortal.Api.Identity;
 using ZfsPortal.Api.Manila;
+using ZfsPortal.Api.Portal;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account.ApiTokens;
 using ZfsPortal.Features.Approvals;
@@ -62,6 +64,8 @@ public static class PortalCore
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<UsageQueries>();
         services.AddManilaApi();
+        services.AddKeystoneApi();
+        services.AddPortalApi();
         return services;
     }
 }

@@ -54,7 +54,7 @@ public sealed class OperationIntake(
             }
             catch (DbUpdateException ex) when (onDuplicate is not null && ex.InnerException is SqliteException { SqliteErrorCode: 19 })
             {
-                return CommandResult.Refused(onDuplicate);
+                return CommandResult.Refused(RefusalKind.Conflict, onDuplicate);
             }
             catch (Exception ex) when (IsDiskFull(ex))
             {

@@ -17,21 +17,25 @@ public static class ManilaErrors
     public static IResult Fault(int code, string name, string message) =>
         Results.Json(new Dictionary<string, object> { [name] = new { code, message } }, statusCode: code);
 
-    /// <summary>
-    /// A refused accept step as Manila would answer it. The services speak sentences for people, not codes; their
-    /// sentences start in a few known ways, and this is the one place that reads them (tests pin each kind).
-    /// </summary>
+    /// <summary>A refused accept step as Manila would answer it: the services name the kind, the sentence is the message.</summary>
     public static IResult Refusal(CommandResult result)
     {
         var message = result.Error ?? "The request was refused.";
-        if (message.Contains("does not exist", StringComparison.Ordinal) || message.Contains("not a member", StringComparison.Ordinal))
-            return NotFound(message);
-        if (message.Contains("quota", StringComparison.Ordinal))
-            return OverLimit(message);
-        if (message.StartsWith("The share is ", StringComparison.Ordinal) || message.StartsWith("The snapshot is ", StringComparison.Ordinal)
-            || message.StartsWith("The share has ", StringComparison.Ordinal) || message.Contains("being removed", StringComparison.Ordinal)
-            || message.Contains("depends on it", StringComparison.Ordinal) || message.Contains("already has", StringComparison.Ordinal))
-            return Conflict(message);
-        return BadRequest(message);
+        return StatusOf(result) switch
+        {
+            404 => NotFound(message),
+            413 => OverLimit(message),
+            409 => Conflict(message),
+            _ => BadRequest(message),
+        };
     }
+
+    /// <summary>The HTTP status of a refusal's kind; the portal's own API answers with it too.</summary>
+    public static int StatusOf(CommandResult result) => result.Kind switch
+    {
+        RefusalKind.NotFound => 404,
+        RefusalKind.Conflict => 409,
+        RefusalKind.OverQuota => 413,
+        _ => 400,
+    };
 }

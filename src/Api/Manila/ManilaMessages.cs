@@ -26,7 +26,8 @@ public static class ManilaMessages
             var messages = (await reads.FailuresAsync(request, projectId, ct)).Select(o => View(request, o));
             if (http.Request.Query["resource_id"].ToString() is { Length: > 0 } resource)
                 messages = messages.Where(m => m["resource_id"]?.ToString() == resource);
-            return Results.Json(new { messages });
+            var (page, pageError) = ManilaPaging.Apply(http.Request, messages, m => m["id"]?.ToString() ?? "");
+            return page is null ? pageError! : Results.Json(new { messages = page });
         });
         v2.MapGet("/messages/{id}", async (string id, HttpContext http, ManilaReads reads, CancellationToken ct) =>
         {

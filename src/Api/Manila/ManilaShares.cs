@@ -85,7 +85,10 @@ public static class ManilaShares
             shares = shares.Where(s => s.Status.ToManila() == status).ToList();
         if (query["share_type_id"].ToString() is { Length: > 0 } typeId)
             shares = shares.Where(s => s.ShareTypeId.ToString() == typeId).ToList();
-        return Results.Json(new { shares = shares.Select(s => detail ? ShareViews.Detail(request, s) : ShareViews.Summary(request, s)) });
+        var (page, pageError) = ManilaPaging.Apply(http.Request, shares, s => s.Id.ToString());
+        if (page is null)
+            return pageError!;
+        return Results.Json(new { shares = page.Select(s => detail ? ShareViews.Detail(request, s) : ShareViews.Summary(request, s)) });
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ActingProject acting, ManilaReads reads, CreateShareService create,

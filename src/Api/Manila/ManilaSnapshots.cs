@@ -65,9 +65,12 @@ public static class ManilaSnapshots
             snapshots = snapshots.Where(s => s.ShareId.ToString() == shareId).ToList();
         if (query["name"].ToString() is { Length: > 0 } name)
             snapshots = snapshots.Where(s => s.Name == name).ToList();
+        var (page, pageError) = ManilaPaging.Apply(http.Request, snapshots, s => s.Id.ToString());
+        if (page is null)
+            return pageError!;
         return Results.Json(new
         {
-            snapshots = snapshots.Select(s => detail ? AccessAndSnapshotViews.Snapshot(request, s) : AccessAndSnapshotViews.SnapshotSummary(request, s)),
+            snapshots = page.Select(s => detail ? AccessAndSnapshotViews.Snapshot(request, s) : AccessAndSnapshotViews.SnapshotSummary(request, s)),
         });
     }
 }

@@ -214,6 +214,9 @@ namespace ZfsPortal.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IssuedByIdentity")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT");
 

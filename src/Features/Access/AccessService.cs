@@ -41,12 +41,12 @@ public sealed class AccessService(OperationIntake intake)
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "changing access", Changeable, ct);
             if (share is null)
-                return CommandResult.Refused(refusal!);
+                return ShareActions.Refused(refusal!);
             var existing = await db.AccessRules.SingleOrDefaultAsync(r => r.ShareId == share.Id && r.Target == parsed.Canonical, ct);
             if (existing is not null)
                 return CommandResult.Refused(TargetField, existing.State is AccessRuleState.QueuedToDeny or AccessRuleState.Denying
                     ? $"The rule for {parsed} is being removed; add it again once it is gone."
-                    : $"The share already has a rule for {parsed} ({existing.Level.ToManila()}, {existing.State.ToManila()}); deny it first to change it.");
+                    : $"The share already has a rule for {parsed} ({existing.Level.ToManila()}, {existing.State.ToManila()}); deny it first to change it.") with { Kind = RefusalKind.Conflict };
             var verdict = ExportPolicyCheck.Judge(parsed, rootSquash, Scopes(share), user.IsAdmin);
             if (verdict.Decision == ExportDecision.Refuse)
                 return CommandResult.Refused(verdict.Field!, verdict.Reason!);
@@ -83,12 +83,12 @@ public sealed class AccessService(OperationIntake intake)
                 .Where(r => db.Shares.Visible(db, user).Any(s => s.Id == r.ShareId))
                 .SingleOrDefaultAsync(r => r.Id == ruleId, ct);
             if (rule is null)
-                return CommandResult.Refused("This access rule does not exist, or its share belongs to a project you are not a member of.");
+                return CommandResult.Refused(RefusalKind.NotFound, "This access rule does not exist, or its share belongs to a project you are not a member of.");
             var (share, refusal) = await ShareActions.LoadAsync(db, user, rule.ShareId, "changing access", Changeable, ct);
             if (share is null)
-                return CommandResult.Refused(refusal!);
+                return ShareActions.Refused(refusal!);
             if (rule.State is AccessRuleState.QueuedToDeny or AccessRuleState.Denying)
-                return CommandResult.Refused($"The rule for {rule.Target} is already being removed.");
+                return CommandResult.Refused(RefusalKind.Conflict, $"The rule for {rule.Target} is already being removed.");
             work.Audit(db, user, "access.deny", $"share {share.Name}", share.ProjectId, rule.Target);
             if (rule.State.IsUnapplied())
             {

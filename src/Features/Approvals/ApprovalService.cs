@@ -61,7 +61,9 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
                 return CommandResult.Refused(NotAdmin);
             var share = await db.Shares.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == shareId, ct);
             if (share is null || share.Status != ShareStatus.AwaitingApproval)
-                return CommandResult.Refused(share is null ? "That request no longer exists." : $"That request is already {share.Status.ToManila()}.");
+                return share is null
+                    ? CommandResult.Refused(RefusalKind.NotFound, "That request no longer exists.")
+                    : CommandResult.Refused(RefusalKind.Conflict, $"That request is already {share.Status.ToManila()}.");
             var fromSnapshot = share.SourceSnapshotId is not null;
             share.Status = fromSnapshot ? ShareStatus.CreatingFromSnapshot : ShareStatus.Creating;
             share.StatusMessage = null;
@@ -85,7 +87,9 @@ public sealed class ApprovalService(IDbContextFactory<PortalDbContext> dbFactory
                 return CommandResult.Refused(NotAdmin);
             var share = await db.Shares.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == shareId, ct);
             if (share is null || share.Status != ShareStatus.AwaitingApproval)
-                return CommandResult.Refused(share is null ? "That request no longer exists." : $"That request is already {share.Status.ToManila()}.");
+                return share is null
+                    ? CommandResult.Refused(RefusalKind.NotFound, "That request no longer exists.")
+                    : CommandResult.Refused(RefusalKind.Conflict, $"That request is already {share.Status.ToManila()}.");
             share.Status = ShareStatus.Rejected;
             share.StatusMessage = $"Rejected by an admin: {why}";
             share.UpdatedAt = work.Now;

@@ -11,6 +11,9 @@ public sealed record CommandResult(Guid? Id, IReadOnlyDictionary<string, string>
 
     public const string FormField = "";
 
+    /// <summary>Why it was refused, for callers that answer with a code (the APIs); pages show only the sentence.</summary>
+    public RefusalKind Kind { get; init; }
+
     public bool Succeeded => Id is not null;
 
     /// <summary>The first error, for actions whose answer is one sentence.</summary>
@@ -21,4 +24,12 @@ public sealed record CommandResult(Guid? Id, IReadOnlyDictionary<string, string>
     public static CommandResult Refused(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
 
     public static CommandResult Refused(string message) => Refused(FormField, message);
+
+    public static CommandResult Refused(RefusalKind kind, string message) => Refused(FormField, message) with { Kind = kind };
 }
+
+/// <summary>
+/// What kind of refusal: <see cref="Invalid"/> (the input; the default), <see cref="NotFound"/> (absent, or in a project
+/// the user is not in), <see cref="Conflict"/> (the resource's state forbids it now), <see cref="OverQuota"/>.
+/// </summary>
+public enum RefusalKind { Invalid, NotFound, Conflict, OverQuota }

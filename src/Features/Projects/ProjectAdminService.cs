@@ -82,7 +82,7 @@ public sealed class ProjectAdminService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null)
-            return CommandResult.Refused("That project does not exist.");
+            return CommandResult.Refused(RefusalKind.NotFound, "That project does not exist.");
 
         string? notice = null;
         using var scope = users.Create();
@@ -131,7 +131,7 @@ public sealed class ProjectAdminService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null)
-            return CommandResult.Refused("That project does not exist.");
+            return CommandResult.Refused(RefusalKind.NotFound, "That project does not exist.");
         var usage = await QuotaUsage.ForProjectAsync(db, projectId, ct);
         project.Quotas = limits;
         project.QuotaStamp = Guid.NewGuid();
@@ -155,7 +155,7 @@ public sealed class ProjectAdminService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null)
-            return CommandResult.Refused("That project does not exist.");
+            return CommandResult.Refused(RefusalKind.NotFound, "That project does not exist.");
         project.ExportPolicy = policy;
         Audit(db, admin, "project.export_policy.set", $"project {project.Name}", projectId,
             policy is null ? "follows its share types' policies" : ExportPolicyInput.Describe(policy));

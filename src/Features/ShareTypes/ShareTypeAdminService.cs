@@ -56,7 +56,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var type = await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (type is null)
-            return CommandResult.Refused("That share type does not exist.");
+            return CommandResult.Refused(RefusalKind.NotFound, "That share type does not exist.");
         if (retired && type.IsDefault)
             return CommandResult.Refused("The default share type cannot be retired; make another type the default first.");
         type.IsRetired = retired;
@@ -113,7 +113,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
 
         var type = id is null ? new ShareType() : await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (type is null)
-            return CommandResult.Refused("That share type does not exist.");
+            return CommandResult.Refused(RefusalKind.NotFound, "That share type does not exist.");
         if (id is null)
             db.ShareTypes.Add(type);
         type.Name = name!;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
+using ZfsPortal.Features.Common;
 using ZfsPortal.Features.Projects;
 
 namespace ZfsPortal.Features.Shares;
@@ -22,6 +23,10 @@ public static class ShareActions
             return (null, WrongState(share.Status, doing, allowed));
         return (share, null);
     }
+
+    /// <summary>A <see cref="LoadAsync"/> refusal as a result: the share is absent (to this user) or in the wrong state.</summary>
+    public static CommandResult Refused(string refusal) =>
+        CommandResult.Refused(refusal == NotFound ? RefusalKind.NotFound : RefusalKind.Conflict, refusal);
 
     public static string WrongState(ShareStatus status, string doing, IReadOnlyCollection<ShareStatus> allowed)
     {

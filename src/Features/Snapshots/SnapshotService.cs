@@ -27,14 +27,14 @@ public sealed class SnapshotService(OperationIntake intake)
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "taking a snapshot", Snapshottable, ct);
             if (share is null)
-                return CommandResult.Refused(refusal!);
+                return ShareActions.Refused(refusal!);
             if (!share.ShareType!.SnapshotSupport)
                 return CommandResult.Refused($"Share type '{share.ShareType.Name}' does not support snapshots.");
             if (await db.Snapshots.AnyAsync(s => s.ShareId == share.Id && s.Name == validName, ct))
-                return CommandResult.Refused(NameField, NameTaken(validName));
+                return CommandResult.Refused(NameField, NameTaken(validName)) with { Kind = RefusalKind.Conflict };
             var usage = await QuotaUsage.ForProjectAsync(db, share.ProjectId, ct);
             if (QuotaCheck.RefuseNewSnapshot(share.Project!.Quotas, usage, share.SizeGiB) is { } over)
-                return CommandResult.Refused(over);
+                return CommandResult.Refused(RefusalKind.OverQuota, over);
 
             var snapshot = new Snapshot
             {
@@ -60,14 +60,14 @@ public sealed class SnapshotService(OperationIntake intake)
                 .Where(s => db.Shares.Visible(db, user).Any(v => v.Id == s.ShareId))
                 .SingleOrDefaultAsync(s => s.Id == snapshotId, ct);
             if (snapshot is null)
-                return CommandResult.Refused("This snapshot does not exist, or it belongs to a project you are not a member of.");
+                return CommandResult.Refused(RefusalKind.NotFound, "This snapshot does not exist, or it belongs to a project you are not a member of.");
             if (!Deletable.Contains(snapshot.Status))
-                return CommandResult.Refused($"The snapshot is {snapshot.Status.ToManila()}; deleting can start once that has finished.");
+                return CommandResult.Refused(RefusalKind.Conflict, $"The snapshot is {snapshot.Status.ToManila()}; deleting can start once that has finished.");
             if (snapshot.Share!.Status is ShareStatus.Deleting)
-                return CommandResult.Refused("The share is being deleted.");
+                return CommandResult.Refused(RefusalKind.Conflict, "The share is being deleted.");
             var clones = await db.Shares.Where(s => s.SourceSnapshotId == snapshot.Id && s.IsCloneOfSource).Select(s => s.Name).ToListAsync(ct);
             if (clones.Count > 0)
-                return CommandResult.Refused($"Share {string.Join(", ", clones.Select(c => $"'{c}'"))} is a clone of this snapshot and depends on it; delete that share first.");
+                return CommandResult.Refused(RefusalKind.Conflict, $"Share {string.Join(", ", clones.Select(c => $"'{c}'"))} is a clone of this snapshot and depends on it; delete that share first.");
             snapshot.Status = SnapshotStatus.Deleting;
             snapshot.StatusMessage = null;
             snapshot.UpdatedAt = work.Now;

@@ -51,6 +51,7 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(World.Reconciler);
         Services.AddSingleton(World.Adopt);
         Services.AddSingleton(World.Unmanage);
+        Services.AddSingleton(new ZfsPortal.Features.Account.ApiTokens.ApiTokenService(World.Db, TimeProvider.System));
         Interactive();
     }
 

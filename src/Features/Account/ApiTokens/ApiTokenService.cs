@@ -25,7 +25,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             return new(CommandResult.Refused(ExpiryField, "The expiry date has passed; choose a later one or none."), null);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.ApiTokens.AnyAsync(t => t.UserId == user.UserId && t.Name == validName && t.RevokedAt == null, ct))
+        if (await db.ApiTokens.AnyAsync(t => t.UserId == user.UserId && t.Name == validName && t.RevokedAt == null && !t.IssuedByIdentity, ct))
             return new(CommandResult.Refused(NameField, $"You already have a token named '{validName}'; choose another name."), null);
         var secret = ApiTokenSecrets.NewSecret();
         var token = new ApiToken
@@ -43,7 +43,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<ApiTokenRow>> ListAsync(CurrentUser user, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ApiTokens.AsNoTracking().Where(t => t.UserId == user.UserId)
+        return await db.ApiTokens.AsNoTracking().Where(t => t.UserId == user.UserId && !t.IssuedByIdentity)
             .OrderBy(t => t.RevokedAt != null).ThenByDescending(t => t.CreatedAt)
             .Select(t => new ApiTokenRow(t.Id, t.Name, t.Hint, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt, t.ProjectId))
             .ToListAsync(ct);
@@ -52,7 +52,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<CommandResult> RevokeAsync(CurrentUser user, Guid tokenId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == user.UserId, ct);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == user.UserId && !t.IssuedByIdentity, ct);
         if (token is null)
             return CommandResult.Refused("That token does not exist.");
         if (token.RevokedAt is not null)

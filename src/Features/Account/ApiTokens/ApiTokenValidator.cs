@@ -4,7 +4,12 @@ using ZfsPortal.Data;
 namespace ZfsPortal.Features.Account.ApiTokens;
 
 /// <summary>The owner a presented secret stands for, with their roles as they are now.</summary>
-public sealed record TokenOwner(Guid TokenId, string UserId, string UserName, IReadOnlyList<string> Roles, Guid? ProjectId);
+public sealed record TokenOwner(Guid TokenId, string UserId, string UserName, IReadOnlyList<string> Roles, Guid? ProjectId)
+{
+    public DateTime CreatedAt { get; init; }
+    public DateTime? ExpiresAt { get; init; }
+    public bool IssuedByIdentity { get; init; }
+}
 
 /// <summary>Looks a secret up by its hash; refuses revoked, expired and locked-out ones alike.</summary>
 public sealed class ApiTokenValidator(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
@@ -32,6 +37,9 @@ public sealed class ApiTokenValidator(IDbContextFactory<PortalDbContext> dbFacto
             token.LastUsedAt = now;
             await db.SaveChangesAsync(ct);
         }
-        return new TokenOwner(token.Id, user.Id, user.UserName ?? user.Email ?? user.Id, roles, token.ProjectId);
+        return new TokenOwner(token.Id, user.Id, user.UserName ?? user.Email ?? user.Id, roles, token.ProjectId)
+        {
+            CreatedAt = token.CreatedAt, ExpiresAt = token.ExpiresAt, IssuedByIdentity = token.IssuedByIdentity,
+        };
     }
 }

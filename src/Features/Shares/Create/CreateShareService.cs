@@ -41,7 +41,7 @@ public sealed class CreateShareService(OperationIntake intake)
     {
         var project = await db.Projects.Visible(db, user).SingleOrDefaultAsync(p => p.Id == request.ProjectId, ct);
         if (project is null)
-            return CommandResult.Refused("You are not a member of that project.");
+            return CommandResult.Refused(RefusalKind.NotFound, "You are not a member of that project.");
         var type = await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == request.ShareTypeId, ct);
         if (type is null || !ShareTypeQueries.OfferedTo(type, project.Id))
             return CommandResult.Refused(TypeField, "That share type does not exist or is not available to this project.");
@@ -53,20 +53,20 @@ public sealed class CreateShareService(OperationIntake intake)
         {
             source = await db.Snapshots.Include(s => s.Share).SingleOrDefaultAsync(s => s.Id == snapshotId && s.ProjectId == project.Id, ct);
             if (source is null)
-                return CommandResult.Refused("That snapshot does not exist in this project.");
+                return CommandResult.Refused(RefusalKind.NotFound, "That snapshot does not exist in this project.");
             if (source.Status != SnapshotStatus.Available)
-                return CommandResult.Refused($"The snapshot is {source.Status.ToManila()}; a share can be made from it only when it is available.");
+                return CommandResult.Refused(RefusalKind.Conflict, $"The snapshot is {source.Status.ToManila()}; a share can be made from it only when it is available.");
             if (!type.CreateShareFromSnapshotSupport)
                 return CommandResult.Refused(TypeField, $"Share type '{type.Name}' does not support creating shares from snapshots; choose another type.");
             if (size < source.SizeGiB)
                 return CommandResult.Refused(SizeField, $"The snapshot holds a {source.SizeGiB} GiB share; the new share must be at least {source.SizeGiB} GiB.");
         }
         if (await db.Shares.AnyAsync(s => s.ProjectId == project.Id && s.Name == name, ct))
-            return CommandResult.Refused(NameField, NameTaken(name));
+            return CommandResult.Refused(NameField, NameTaken(name)) with { Kind = RefusalKind.Conflict };
 
         var usage = await QuotaUsage.ForProjectAsync(db, project.Id, ct);
         if (QuotaCheck.RefuseNewShare(project.Quotas, usage, size) is { } refusal)
-            return CommandResult.Refused(SizeField, refusal);
+            return CommandResult.Refused(SizeField, refusal) with { Kind = RefusalKind.OverQuota };
 
         var needsApproval = type.Approval == ApprovalPolicy.Always
                             || (type.Approval == ApprovalPolicy.AboveSize && size > type.ApprovalAboveGiB);

@@ -21,10 +21,10 @@ public sealed class DeleteShareService(OperationIntake intake)
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, "deleting", Deletable, ct);
             if (share is null)
-                return CommandResult.Refused(refusal!);
+                return ShareActions.Refused(refusal!);
             var snapshots = await db.Snapshots.CountAsync(s => s.ShareId == share.Id, ct);
             if (snapshots > 0)
-                return CommandResult.Refused($"The share has {snapshots} snapshot{(snapshots == 1 ? "" : "s")}; delete {(snapshots == 1 ? "it" : "them")} first, then delete the share.");
+                return CommandResult.Refused(RefusalKind.Conflict, $"The share has {snapshots} snapshot{(snapshots == 1 ? "" : "s")}; delete {(snapshots == 1 ? "it" : "them")} first, then delete the share.");
             if (share.Dataset is null && share.Status is ShareStatus.AwaitingApproval or ShareStatus.Rejected or ShareStatus.Error)
             {
                 // Nothing was ever made on a host: the request simply goes, and its reservation with it.

@@ -29,10 +29,10 @@ public sealed class EditShareService(OperationIntake intake)
         {
             var share = await db.Shares.Visible(db, user).Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == shareId, ct);
             if (share is null)
-                return CommandResult.Refused(ShareActions.NotFound);
+                return ShareActions.Refused(ShareActions.NotFound);
             if (validName is not null && validName != share.Name
                 && await db.Shares.AnyAsync(s => s.ProjectId == share.ProjectId && s.Name == validName, ct))
-                return CommandResult.Refused(NameField, NameTaken(validName));
+                return CommandResult.Refused(NameField, NameTaken(validName)) with { Kind = RefusalKind.Conflict };
             var before = share.Name;
             share.Name = validName ?? share.Name;
             share.Description = validDescription ?? share.Description;

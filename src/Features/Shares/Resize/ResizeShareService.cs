@@ -28,7 +28,7 @@ public sealed class ResizeShareService(OperationIntake intake)
         {
             var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId, grow ? "extending" : "shrinking", Resizable, ct);
             if (share is null)
-                return CommandResult.Refused(refusal!);
+                return ShareActions.Refused(refusal!);
             var type = share.ShareType!;
             if (size == share.SizeGiB)
                 return CommandResult.Refused(SizeField, $"The share is already {size} GiB; enter a different size.");
@@ -42,7 +42,7 @@ public sealed class ResizeShareService(OperationIntake intake)
             {
                 var usage = await QuotaUsage.ForProjectAsync(db, share.ProjectId, ct);
                 if (QuotaCheck.RefuseExtend(share.Project!.Quotas, usage, share.SizeGiB, size) is { } over)
-                    return CommandResult.Refused(SizeField, over);
+                    return CommandResult.Refused(SizeField, over) with { Kind = RefusalKind.OverQuota };
                 share.Project.QuotaStamp = Guid.NewGuid();
             }
             share.Status = grow ? ShareStatus.Extending : ShareStatus.Shrinking;

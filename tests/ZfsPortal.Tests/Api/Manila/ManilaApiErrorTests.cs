@@ -162,6 +162,59 @@ public sealed class ManilaApiErrorTests(StorageHostFixture host) : IAsyncLifetim
         Assert.Equal("awaiting_approval", (await Json(response)).GetProperty("share").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Each_write_endpoint_refuses_bad_bodies_wrong_states_and_other_projects_before_anything_changes()
+    {
+        var waiting = await DemoShareAsync(ShareStatus.AwaitingApproval);
+        var available = await DemoShareAsync(ShareStatus.Available, "kept");
+        var (_, theirs) = await OtherProjectShareAsync();
+        Guid snapshot;
+        await using (var db = await _portal.Db.CreateDbContextAsync())
+        {
+            var share = await db.Shares.SingleAsync(s => s.Id == available);
+            var taken = new Snapshot { ShareId = available, ProjectId = share.ProjectId, Name = "held", SizeGiB = 1, Status = SnapshotStatus.Available };
+            db.Snapshots.Add(taken);
+            await db.SaveChangesAsync();
+            snapshot = taken.Id;
+        }
+
+        var refusals = new (HttpMethod Method, string Path, string? Body, string Token, int Status, string Fault)[]
+        {
+            (HttpMethod.Post, "/v2/snapshots", "{\"snapshot\": ", _tenantToken, 400, "badRequest"),
+            (HttpMethod.Post, "/v2/snapshots", $$$"""{"snapshot": {"share_id": "{{{available}}}", "colour": "blue"}}""", _tenantToken, 400, "badRequest"),
+            (HttpMethod.Post, "/v2/snapshots", $$$"""{"snapshot": {"share_id": "{{{waiting}}}", "force": false, "name": "s1", "description": null}}""", _tenantToken, 409, "conflictingRequest"),
+            (HttpMethod.Post, "/v2/snapshots", $$$"""{"snapshot": {"share_id": "{{{theirs}}}", "force": false, "name": "s1", "description": null}}""", _tenantToken, 404, "itemNotFound"),
+            (HttpMethod.Put, $"/v2/shares/{available}", """{"share": {"colour": "blue"}}""", _tenantToken, 400, "badRequest"),
+            (HttpMethod.Put, $"/v2/shares/{theirs}", """{"share": {"display_name": "mine"}}""", _tenantToken, 404, "itemNotFound"),
+            (HttpMethod.Delete, $"/v2/shares/{available}", null, _tenantToken, 409, "conflictingRequest"),
+            (HttpMethod.Delete, $"/v2/shares/{theirs}", null, _tenantToken, 404, "itemNotFound"),
+            (HttpMethod.Post, $"/v2/shares/{waiting}/action", """{"allow_access": {"access_type": "ip", "access_to": "192.0.2.7"}}""", _tenantToken, 409, "conflictingRequest"),
+            (HttpMethod.Post, $"/v2/shares/{available}/action", """{"allow_access": {"access_type": "user", "access_to": "alice"}}""", _tenantToken, 400, "badRequest"),
+            (HttpMethod.Post, $"/v2/shares/{available}/action", """{"shrink": {"new_size": "small"}}""", _tenantToken, 400, "badRequest"),
+            (HttpMethod.Post, $"/v2/shares/{available}/action", """{"extend": {"new_size": 1000}}""", _tenantToken, 413, "overLimit"),
+            (HttpMethod.Post, "/v2/types", "{\"share_type\": [", _adminToken, 400, "badRequest"),
+            (HttpMethod.Post, "/v2/types", """{"share_type": {"name": "dhss", "extra_specs": {"driver_handles_share_servers": true}}}""", _adminToken, 400, "badRequest"),
+            (HttpMethod.Put, $"/v2/quota-sets/{TestPortal.DemoProject}", """{"quota_set": {"gigabytes": "lots"}}""", _adminToken, 400, "badRequest"),
+            (HttpMethod.Put, $"/v2/quota-sets/{Guid.NewGuid()}", """{"quota_set": {"gigabytes": 5}}""", _adminToken, 404, "itemNotFound"),
+        };
+        foreach (var (method, path, body, token, status, fault) in refusals)
+        {
+            using var response = await SendAsync(method, path, token, body);
+            Assert.True((int)response.StatusCode == status, $"{method} {path} {body}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.NotEmpty(await Fault(response, fault));
+        }
+
+        await using var check = await _portal.Db.CreateDbContextAsync();
+        Assert.Equal(ShareStatus.Available, (await check.Shares.SingleAsync(s => s.Id == available)).Status);
+        Assert.Equal(1, (await check.Shares.SingleAsync(s => s.Id == available)).SizeGiB);
+        Assert.Equal("theirs", (await check.Shares.SingleAsync(s => s.Id == theirs)).Name);
+        Assert.Single(await check.Snapshots.ToListAsync());
+        Assert.Empty(await check.AccessRules.ToListAsync());
+        Assert.DoesNotContain(await check.ShareTypes.ToListAsync(), t => t.Name == "dhss");
+        Assert.Empty(await check.Operations.ToListAsync());
+        Assert.Equal(snapshot, (await check.Snapshots.SingleAsync()).Id);
+    }
+
     private async Task<(Project Project, Guid Share)> OtherProjectShareAsync()
     {
         await using var db = await _portal.Db.CreateDbContextAsync();
@@ -174,30 +227,20 @@ public sealed class ManilaApiErrorTests(StorageHostFixture host) : IAsyncLifetim
         return (project, share.Id);
     }
 
-    private async Task<Guid> DemoShareAsync(ShareStatus status)
+    private async Task<Guid> DemoShareAsync(ShareStatus status, string name = "waiting")
     {
         await using var db = await _portal.Db.CreateDbContextAsync();
         var project = await db.Projects.SingleAsync(p => p.Name == TestPortal.DemoProject);
-        var share = new Share { ProjectId = project.Id, Name = "waiting", ShareTypeId = (await db.ShareTypes.FirstAsync()).Id, SizeGiB = 1, Status = status };
+        var share = new Share { ProjectId = project.Id, Name = name, ShareTypeId = (await db.ShareTypes.FirstAsync()).Id, SizeGiB = 1, Status = status };
         db.Shares.Add(share);
         await db.SaveChangesAsync();
         return share.Id;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body = null, string version = "2.72")
-    {
-        using var client = _portal.CreateClient();
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (token is not null)
-            request.Headers.Add("X-Auth-Token", token);
-        request.Headers.Add("X-OpenStack-Manila-API-Version", version);
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? body = null, string version = "2.72") =>
+        ApiRequests.SendAsync(_portal, method, path, token, body, version);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>());
+    private static Task<JsonElement> Json(HttpResponseMessage response) => ApiRequests.Json(response);
 
     /// <summary>The message of Manila's fault body, after checking its name and code.</summary>
     private static async Task<string> Fault(HttpResponseMessage response, string name)

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
 using ZfsPortal.Testing;
 
@@ -17,11 +15,13 @@ public sealed partial class ManilaCliWalkThroughTests(StorageHostFixture host) :
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("zfsportal-manila-");
     private TestPortal _portal = null!;
     private ManilaCli _admin = null!, _tenant = null!;
+    private PortalWaits _waits = null!;
 
     public async Task InitializeAsync()
     {
         _portal = PortalLookups.Start(host, _data);
         var url = _portal.StartOnKestrel();
+        _waits = new PortalWaits(_portal, Wait);
         _admin = new ManilaCli(url, await ManilaCli.TokenAsync(_portal, TestPortal.AdminEmail));
         _tenant = new ManilaCli(url, await ManilaCli.TokenAsync(_portal, TestPortal.TenantEmail));
     }
@@ -34,50 +34,50 @@ public sealed partial class ManilaCliWalkThroughTests(StorageHostFixture host) :
         Assert.Contains($"share_backend_name : {host.Backend.Name}", await _admin.RunAsync("extra-specs-list"), StringComparison.Ordinal);
 
         var created = await _tenant.RunAsync("create", "NFS", "5", "--name", "zfsvol", "--share-type", "zfs");
-        var shareId = Guid.Parse(Field(created, "id"));
-        var share = await WaitForAsync(shareId, s => s.Status == ShareStatus.Available);
-        Assert.Equal(Gib(5), (await host.ZfsGetAsync(share.Dataset!, "refquota"))!["refquota"]);
+        var shareId = Guid.Parse(ManilaCli.Field(created, "id"));
+        var share = await _waits.ShareAsync(shareId, s => s.Status == ShareStatus.Available);
+        Assert.Equal(PortalWaits.Gib(5), (await host.ZfsGetAsync(share.Dataset!, "refquota"))!["refquota"]);
         var shown = await _tenant.RunAsync("show", "zfsvol");
-        Assert.Equal("available", Field(shown, "status"));
+        Assert.Equal("available", ManilaCli.Field(shown, "status"));
         Assert.Contains(share.ExportLocation!, shown, StringComparison.Ordinal);
         Assert.Contains("zfsvol", await _tenant.RunAsync("list"), StringComparison.Ordinal);
         var mountpoint = share.ExportLocation!.Split(':', 2)[1];
 
         var allowed = await _tenant.RunAsync("access-allow", "zfsvol", "ip", "192.0.2.154");
-        var ruleId = Guid.Parse(Field(allowed, "id"));
-        await WaitForAsync(shareId, s => s.AccessRulesStatus == AccessRulesStatus.Active);
+        var ruleId = Guid.Parse(ManilaCli.Field(allowed, "id"));
+        await _waits.ShareAsync(shareId, s => s.AccessRulesStatus == AccessRulesStatus.Active);
         Assert.Contains(await host.ExportsOfAsync(mountpoint), e => e.Client == "192.0.2.154" && e.Options.Split(',').Contains("rw"));
         var rules = await _tenant.RunAsync("access-list", "zfsvol");
         Assert.Matches(@"192\.0\.2\.154\s*\|\s*rw\s*\|\s*active", rules);
         Assert.Contains(share.ExportLocation!, await _tenant.RunAsync("share-export-location-list", "zfsvol"), StringComparison.Ordinal);
 
-        var snapshotId = Guid.Parse(Field(await _tenant.RunAsync("snapshot-create", "zfsvol", "--name", "s1"), "id"));
-        await WaitForSnapshotAsync(snapshotId, SnapshotStatus.Available);
+        var snapshotId = Guid.Parse(ManilaCli.Field(await _tenant.RunAsync("snapshot-create", "zfsvol", "--name", "s1"), "id"));
+        await _waits.SnapshotAsync(snapshotId, SnapshotStatus.Available);
         Assert.Single(await host.ZfsSnapshotsAsync(share.Dataset!));
-        var copyId = Guid.Parse(Field(await _tenant.RunAsync("create", "NFS", "5", "--name", "fromsnap", "--snapshot-id", snapshotId.ToString()), "id"));
-        var copy = await WaitForAsync(copyId, s => s.Status == ShareStatus.Available);
+        var copyId = Guid.Parse(ManilaCli.Field(await _tenant.RunAsync("create", "NFS", "5", "--name", "fromsnap", "--snapshot-id", snapshotId.ToString()), "id"));
+        var copy = await _waits.ShareAsync(copyId, s => s.Status == ShareStatus.Available);
         Assert.Equal(snapshotId, copy.SourceSnapshotId);
         Assert.NotNull(await host.ZfsGetAsync(copy.Dataset!, "refquota"));
 
         await _tenant.RunAsync("extend", "zfsvol", "6");
-        await WaitForAsync(shareId, s => s.Status == ShareStatus.Available && s.SizeGiB == 6);
-        Assert.Equal(Gib(6), (await host.ZfsGetAsync(share.Dataset!, "refquota"))!["refquota"]);
+        await _waits.ShareAsync(shareId, s => s.Status == ShareStatus.Available && s.SizeGiB == 6);
+        Assert.Equal(PortalWaits.Gib(6), (await host.ZfsGetAsync(share.Dataset!, "refquota"))!["refquota"]);
         await _tenant.RunAsync("shrink", "zfsvol", "5");
-        await WaitForAsync(shareId, s => s.Status == ShareStatus.Available && s.SizeGiB == 5);
-        Assert.Equal(Gib(5), (await host.ZfsGetAsync(share.Dataset!, "refquota"))!["refquota"]);
+        await _waits.ShareAsync(shareId, s => s.Status == ShareStatus.Available && s.SizeGiB == 5);
+        Assert.Equal(PortalWaits.Gib(5), (await host.ZfsGetAsync(share.Dataset!, "refquota"))!["refquota"]);
 
         await _tenant.RunAsync("access-deny", "zfsvol", ruleId.ToString());
-        await WaitForAsync(shareId, s => s.AccessRulesStatus == AccessRulesStatus.Active);
+        await _waits.ShareAsync(shareId, s => s.AccessRulesStatus == AccessRulesStatus.Active);
         Assert.DoesNotContain(await host.ExportsOfAsync(mountpoint), e => e.Client == "192.0.2.154");
 
         await _tenant.RunAsync("delete", "fromsnap");
-        await WaitGoneAsync(copyId);
+        await _waits.ShareGoneAsync(copyId);
         Assert.Null(await host.ZfsGetAsync(copy.Dataset!, "refquota"));
         await _tenant.RunAsync("snapshot-delete", "s1");
-        await WaitForSnapshotAsync(snapshotId, null);
+        await _waits.SnapshotAsync(snapshotId, null);
         Assert.Empty(await host.ZfsSnapshotsAsync(share.Dataset!));
         await _tenant.RunAsync("delete", "zfsvol");
-        await WaitGoneAsync(shareId);
+        await _waits.ShareGoneAsync(shareId);
         Assert.Null(await host.ZfsGetAsync(share.Dataset!, "refquota"));
 
         var quotas = await _tenant.RunAsync("quota-show", "--tenant", TestPortal.DemoProject);
@@ -85,52 +85,14 @@ public sealed partial class ManilaCliWalkThroughTests(StorageHostFixture host) :
         Assert.Matches($@"{Regex.Escape(host.Backend.Name)}\s*\|\s*zfsportal\s*\|\s*enabled\s*\|\s*up", await _admin.RunAsync("service-list"));
 
         // A share no pool can hold fails on placement; the failure is a user message, as in the share page.
-        var tooBigId = Guid.Parse(Field(await _tenant.RunAsync("create", "NFS", "900", "--name", "toobig", "--share-type", "zfs"), "id"));
-        var tooBig = await WaitForAsync(tooBigId, s => s.Status == ShareStatus.Error);
+        var tooBigId = Guid.Parse(ManilaCli.Field(await _tenant.RunAsync("create", "NFS", "900", "--name", "toobig", "--share-type", "zfs"), "id"));
+        var tooBig = await _waits.ShareAsync(tooBigId, s => s.Status == ShareStatus.Error);
         var messages = await _tenant.RunAsync("message-list");
         Assert.Contains(tooBigId.ToString(), messages, StringComparison.Ordinal);
         Assert.Matches(@"\|\s*SHARE\s*\|", messages);
         Assert.NotNull(tooBig.StatusMessage);
         await _tenant.RunAsync("delete", "toobig");
-        await WaitGoneAsync(tooBigId);
-    }
-
-    /// <summary>A value of the client's <c>| Property | Value |</c> table.</summary>
-    private static string Field(string table, string property)
-    {
-        var match = Regex.Match(table, $@"^\|\s*{Regex.Escape(property)}\s*\|\s*(.*?)\s*\|\s*$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"No '{property}' in:\n{table}");
-        return match.Groups[1].Value;
-    }
-
-    private static string Gib(int gib) => (gib * 1024L * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
-
-    private async Task<Share> WaitForAsync(Guid id, Func<Share, bool> done)
-    {
-        var share = await PortalLookups.WaitForShareAsync(_portal.Services, id, done, Wait);
-        Assert.True(done(share), $"Share {share.Name} is {share.Status} ({share.StatusMessage})");
-        return share;
-    }
-
-    private async Task WaitGoneAsync(Guid id) => await PollAsync(async db => !await db.Shares.AnyAsync(s => s.Id == id), $"share {id} to go");
-
-    private async Task WaitForSnapshotAsync(Guid id, SnapshotStatus? status) => await PollAsync(async db =>
-    {
-        var snapshot = await db.Snapshots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id);
-        return status is null ? snapshot is null : snapshot?.Status == status;
-    }, $"snapshot {id} to be {status?.ToString() ?? "gone"}");
-
-    private async Task PollAsync(Func<PortalDbContext, Task<bool>> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            await using (var db = await _portal.Db.CreateDbContextAsync())
-                if (await done(db))
-                    return;
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(100);
-        }
+        await _waits.ShareGoneAsync(tooBigId);
     }
 
     public async Task DisposeAsync()
