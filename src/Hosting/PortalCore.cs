@@ -13,6 +13,8 @@ using ZfsPortal.Features.Shares.Resize;
 using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Features.Snapshots;
+using ZfsPortal.Features.Snapshots.Revert;
+using ZfsPortal.Features.Snapshots.Schedules;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Hosting;
@@ -36,6 +38,9 @@ public static class PortalCore
         services.AddSingleton<DeleteShareService>();
         services.AddSingleton<ResizeShareService>();
         services.AddSingleton<SnapshotService>();
+        services.AddSingleton<SnapshotPolicyService>();
+        services.AddSingleton<SnapshotScheduleRunner>();
+        services.AddSingleton<RevertShareService>();
         services.AddSingleton<AccessService>();
         services.AddSingleton<AccessApprovalService>();
         services.AddSingleton<ApprovalService>();

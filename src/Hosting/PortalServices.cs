@@ -83,6 +83,7 @@ public static class PortalServices
             services.AddHostedService(sp => sp.GetRequiredService<HangfireBackstops>());
             services.AddHostedService<OperationRecoveryLoop>();
             services.AddHostedService<BackendHealthMonitor>();
+            services.AddHostedService<Features.Snapshots.Schedules.SnapshotScheduleLoop>();
         }
 
         services.AddPortalCore();
