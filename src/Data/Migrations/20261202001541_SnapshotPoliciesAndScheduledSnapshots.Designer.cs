@@ -11,7 +11,7 @@ using ZfsPortal.Data;
 namespace ZfsPortal.src.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261202000644_SnapshotPoliciesAndScheduledSnapshots")]
+    [Migration("20261202001541_SnapshotPoliciesAndScheduledSnapshots")]
     partial class SnapshotPoliciesAndScheduledSnapshots
     {
         /// <inheritdoc />
