@@ -110,6 +110,9 @@ public sealed class TestWorld : IDisposable
 
     private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>Any of the portal's services, as the world composed it.</summary>
+    public T Service<T>() where T : notnull => Get<T>();
+
     /// <summary>The portal's own registrations (handlers included), over this world's database, host and scheduler.</summary>
     private ServiceProvider BuildServices()
     {
