@@ -35,7 +35,8 @@ public sealed class SnapshotScheduleRunner(IDbContextFactory<PortalDbContext> db
                 continue;
             }
             var since = new[] { c.LastRunFor ?? DateTime.MinValue, c.Policy.UpdatedAt, c.ShareCreatedAt }.Max();
-            if (schedule.LatestDue(since, now) is { } due && (await TakeAsync(c, schedule, due, ct)).Succeeded)
+            // A skipped run (quota full) succeeds with the skip as its notice: claimed, but nothing queued.
+            if (schedule.LatestDue(since, now) is { } due && await TakeAsync(c, schedule, due, ct) is { Succeeded: true, Notice: null })
                 queued++;
             queued += await PruneAsync(c.ShareId, c.Policy, ct);
         }
@@ -45,17 +46,19 @@ public sealed class SnapshotScheduleRunner(IDbContextFactory<PortalDbContext> db
     private async Task<List<Candidate>> CandidatesAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Shares.AsNoTracking()
+        // Policies are few (one per share or type that has one); the join happens here.
+        var policies = await db.SnapshotPolicies.AsNoTracking().ToListAsync(ct);
+        var own = policies.Where(p => p.ShareId is not null).ToDictionary(p => p.ShareId!.Value);
+        var defaults = policies.Where(p => p.ShareTypeId is not null).ToDictionary(p => p.ShareTypeId!.Value);
+        var states = await db.SnapshotScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.ShareId, s => s.LastRunFor, ct);
+        var shares = await db.Shares.AsNoTracking()
             .Where(s => s.Status == ShareStatus.Available && s.ShareType!.SnapshotSupport)
-            .Select(s => new
-            {
-                s.Id, s.CreatedAt,
-                Policy = db.SnapshotPolicies.FirstOrDefault(p => p.ShareId == s.Id) ?? db.SnapshotPolicies.FirstOrDefault(p => p.ShareTypeId == s.ShareTypeId),
-                LastRunFor = db.SnapshotScheduleStates.Where(x => x.ShareId == s.Id).Select(x => (DateTime?)x.LastRunFor).FirstOrDefault(),
-            })
-            .Where(r => r.Policy != null)
+            .Select(s => new { s.Id, s.CreatedAt, s.ShareTypeId })
             .ToListAsync(ct);
-        return [.. rows.Select(r => new Candidate(r.Id, r.CreatedAt, r.Policy!, r.LastRunFor))];
+        return [.. shares
+            .Select(s => (Share: s, Policy: own.GetValueOrDefault(s.Id) ?? defaults.GetValueOrDefault(s.ShareTypeId)))
+            .Where(x => x.Policy is not null)
+            .Select(x => new Candidate(x.Share.Id, x.Share.CreatedAt, x.Policy!, states.TryGetValue(x.Share.Id, out var last) ? last : null))];
     }
 
     private Task<CommandResult> TakeAsync(Candidate c, SnapshotSchedule schedule, DateTime due, CancellationToken ct)
@@ -81,7 +84,7 @@ public sealed class SnapshotScheduleRunner(IDbContextFactory<PortalDbContext> db
             {
                 // Recorded, not taken: the share says why, and the next run tries again.
                 state.SkipMessage = $"The scheduled snapshot of {due:yyyy-MM-dd HH:mm} UTC was skipped: {over}";
-                return CommandResult.Done(share.Id);
+                return CommandResult.Done(share.Id, state.SkipMessage);
             }
             var snapshot = await SnapshotService.QueueCreateAsync(db, work, user, share, name, "Taken by the share's snapshot policy.", due, ct);
             return CommandResult.Done(snapshot.Id);
