@@ -30,7 +30,8 @@ public static class ManilaErrors
             return OverLimit(message);
         if (message.StartsWith("The share is ", StringComparison.Ordinal) || message.StartsWith("The snapshot is ", StringComparison.Ordinal)
             || message.StartsWith("The share has ", StringComparison.Ordinal) || message.Contains("being removed", StringComparison.Ordinal)
-            || message.Contains("depends on it", StringComparison.Ordinal) || message.Contains("already has", StringComparison.Ordinal))
+            || message.Contains("depends on it", StringComparison.Ordinal) || message.Contains("already has", StringComparison.Ordinal)
+            || message.StartsWith("Only the latest snapshot", StringComparison.Ordinal))
             return Conflict(message);
         return BadRequest(message);
     }

@@ -63,6 +63,17 @@ public sealed class RevertShareService(OperationIntake intake, IDbContextFactory
             return CommandResult.Done(share.Id);
         }, ct);
 
+    /// <summary>Manila's revert: the snapshot must be one of <paramref name="shareId"/>'s, and the call itself confirms.</summary>
+    public async Task<CommandResult> RevertAsync(CurrentUser user, Guid snapshotId, Guid shareId, CancellationToken ct = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (!await db.Snapshots.AnyAsync(s => s.Id == snapshotId && s.ShareId == shareId, ct))
+                return CommandResult.Refused("This snapshot does not exist, or it is not a snapshot of this share.");
+        }
+        return await RevertAsync(user, snapshotId, confirmed: true, ct);
+    }
+
     // The snapshot, tracked with its share, when the user may revert the share to it now; else why not.
     private static async Task<(Snapshot? Snapshot, string? Refusal)> LoadAsync(PortalDbContext db, CurrentUser user, Guid snapshotId, CancellationToken ct)
     {
