@@ -45,6 +45,8 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(World.Resize);
         Services.AddSingleton(World.Access);
         Services.AddSingleton(World.Snapshots);
+        Services.AddSingleton(World.Service<ZfsPortal.Features.Snapshots.Revert.RevertShareService>());
+        Services.AddSingleton(World.Service<ZfsPortal.Features.Snapshots.Schedules.SnapshotPolicyService>());
         Interactive();
     }
 
