@@ -3,7 +3,7 @@ namespace ZfsPortal.Data;
 public enum OperationKind
 {
     CreateShare, CreateShareFromSnapshot, DeleteShare, ExtendShare, ShrinkShare,
-    CreateSnapshot, DeleteSnapshot, SyncAccessRules,
+    CreateSnapshot, DeleteSnapshot, SyncAccessRules, RevertToSnapshot,
     RepairShare, ManageShare,
 }
 

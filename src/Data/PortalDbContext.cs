@@ -26,6 +26,8 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     public DbSet<ReconcileRun> ReconcileRuns => Set<ReconcileRun>();
     public DbSet<DriftFinding> DriftFindings => Set<DriftFinding>();
     public DbSet<UsageSample> UsageSamples => Set<UsageSample>();
+    public DbSet<SnapshotPolicy> SnapshotPolicies => Set<SnapshotPolicy>();
+    public DbSet<SnapshotScheduleState> SnapshotScheduleStates => Set<SnapshotScheduleState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -81,6 +83,25 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             e.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
             // A share with snapshots cannot be deleted (the service says so); the database agrees.
             e.HasOne(s => s.Share).WithMany().HasForeignKey(s => s.ShareId).OnDelete(DeleteBehavior.Restrict);
+            // A second claim of one scheduled run cannot add a second snapshot for it.
+            e.HasIndex(s => new { s.ShareId, s.ScheduledFor }).IsUnique();
+        });
+        builder.Entity<SnapshotPolicy>(e =>
+        {
+            e.HasIndex(p => p.ShareId).IsUnique();
+            e.HasIndex(p => p.ShareTypeId).IsUnique();
+            e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(p => p.DayOfWeek).HasConversion<string>().HasMaxLength(16);
+            e.Property(p => p.CronExpression).HasMaxLength(SnapshotRules.MaxCronLength);
+            e.Property(p => p.TimeZoneId).HasMaxLength(SnapshotRules.MaxTimeZoneLength);
+            e.HasOne<Share>().WithMany().HasForeignKey(p => p.ShareId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<ShareType>().WithMany().HasForeignKey(p => p.ShareTypeId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<SnapshotScheduleState>(e =>
+        {
+            e.HasKey(s => s.ShareId);
+            e.Property(s => s.SkipMessage).HasMaxLength(1024);
+            e.HasOne<Share>().WithMany().HasForeignKey(s => s.ShareId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<AccessRule>(e =>
         {
@@ -179,6 +200,13 @@ public sealed partial class PortalDbContext
         (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
         v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
         v => new Dictionary<string, string>(v));
+}
+
+public static class SnapshotRules
+{
+    public const int MaxCronLength = 120;
+    public const int MaxTimeZoneLength = 64;
+    public const int MaxRetention = 1000;
 }
 
 public static class ShareRules

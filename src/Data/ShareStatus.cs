@@ -15,6 +15,8 @@ public enum ShareStatus
     ExtendingError,
     ShrinkingError,
     Rejected,
+    Reverting,
+    RevertingError,
 }
 
 public static class ShareStatusNames
@@ -27,13 +29,16 @@ public static class ShareStatusNames
         ShareStatus.ErrorDeleting => "error_deleting",
         ShareStatus.ExtendingError => "extending_error",
         ShareStatus.ShrinkingError => "shrinking_error",
+        ShareStatus.RevertingError => "reverting_error",
         _ => status.ToString().ToLowerInvariant(),
     };
 
     /// <summary>A job is working on the share; no other action may start.</summary>
     public static bool IsBusy(this ShareStatus status) => status is ShareStatus.Creating
-        or ShareStatus.CreatingFromSnapshot or ShareStatus.Deleting or ShareStatus.Extending or ShareStatus.Shrinking;
+        or ShareStatus.CreatingFromSnapshot or ShareStatus.Deleting or ShareStatus.Extending or ShareStatus.Shrinking
+        or ShareStatus.Reverting;
 
     public static bool IsError(this ShareStatus status) => status is ShareStatus.Error
-        or ShareStatus.ErrorDeleting or ShareStatus.ExtendingError or ShareStatus.ShrinkingError;
+        or ShareStatus.ErrorDeleting or ShareStatus.ExtendingError or ShareStatus.ShrinkingError
+        or ShareStatus.RevertingError;
 }

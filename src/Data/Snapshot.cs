@@ -23,6 +23,9 @@ public sealed class Snapshot
     /// <summary>Space the snapshot holds on the host (zfs <c>used</c>), read after creation.</summary>
     public long? UsedBytes { get; set; }
 
+    /// <summary>Taken by a snapshot policy for this scheduled time (UTC); null for a snapshot taken by hand.</summary>
+    public DateTime? ScheduledFor { get; set; }
+
     public string CreatedByUserId { get; set; } = "";
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;

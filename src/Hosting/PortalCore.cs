@@ -19,6 +19,8 @@ using ZfsPortal.Features.Shares;
 using ZfsPortal.Features.ShareTypes;
 using ZfsPortal.Features.Snapshots;
 using ZfsPortal.Features.Usage;
+using ZfsPortal.Features.Snapshots.Revert;
+using ZfsPortal.Features.Snapshots.Schedules;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Hosting;
@@ -42,6 +44,9 @@ public static class PortalCore
         services.AddSingleton<DeleteShareService>();
         services.AddSingleton<ResizeShareService>();
         services.AddSingleton<SnapshotService>();
+        services.AddSingleton<SnapshotPolicyService>();
+        services.AddSingleton<SnapshotScheduleRunner>();
+        services.AddSingleton<RevertShareService>();
         services.AddSingleton<AccessService>();
         services.AddSingleton<AccessApprovalService>();
         services.AddSingleton<ApprovalService>();

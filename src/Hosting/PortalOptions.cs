@@ -58,6 +58,10 @@ public sealed class PortalOptions
     [Range(0, 86400)]
     public int ReconcileSeconds { get; set; } = 60;
 
+    /// <summary>How often a node that runs jobs takes the scheduled snapshots that fell due (and once at start).</summary>
+    [Range(1, 3600)]
+    public int SnapshotScheduleSeconds { get; set; } = 30;
+
     public TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(HeartbeatSeconds);
 
     /// <summary>Six missed beats: long enough that a busy machine's late beat never looks like a crash.</summary>

@@ -86,6 +86,7 @@ public static class PortalServices
             services.AddHostedService<OperationRecoveryLoop>();
             services.AddHostedService<BackendHealthMonitor>();
             services.AddHostedService<ZfsPortal.Features.Drift.ReconcileMonitor>();
+            services.AddHostedService<Features.Snapshots.Schedules.SnapshotScheduleLoop>();
         }
 
         services.AddPortalCore();

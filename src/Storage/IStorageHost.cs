@@ -44,6 +44,20 @@ public interface IStorageHost
     Task<bool> DestroySnapshotAsync(string snapshot, CancellationToken ct);
 
     /// <summary>
+    /// <c>zfs rollback DATASET@NAME</c>: the dataset's data as it was at its latest snapshot; properties (refquota, sharenfs)
+    /// and exports are not part of a snapshot and stay. Never <c>-r</c>: a newer snapshot on the host is a
+    /// <see cref="StorageFailure.CommandFailed"/> that names it, and nothing changes.
+    /// </summary>
+    Task RollbackAsync(string snapshot, CancellationToken ct);
+
+    /// <summary>
+    /// Bytes written to the dataset since <paramref name="snapshot"/>, its latest: what a rollback to it would throw away.
+    /// OpenZFS reads <c>written@NAME</c>; zfs-fuse 0.7 has no <c>written</c>, so its <c>usedbydataset</c> (the blocks no
+    /// snapshot holds), which for the latest snapshot is the same. Null when the dataset does not exist.
+    /// </summary>
+    Task<long?> GetWrittenSinceAsync(string snapshot, CancellationToken ct);
+
+    /// <summary>
     /// The dataset's snapshots (full names) with the given properties, read portably
     /// (<c>zfs get -H -p -o name,property,value PROPS -r DATASET</c>, snapshot rows only).
     /// Empty when the dataset has none; null when the dataset does not exist.

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ZfsPortal.Storage;
 
 // Destroy, snapshots, copies and clones: the commands that meet "busy" and dependents, and say so plainly.
@@ -100,6 +102,55 @@ public sealed partial class SshStorageHost
             }
         }
     }
+
+    public async Task RollbackAsync(string snapshot, CancellationToken ct)
+    {
+        // A rollback unmounts and mounts the dataset again on zfs-fuse: a mounting command (see HostGates).
+        var result = await HostGates.ThroughAsync(HostGates.For(backend).Mounts,
+            () => RunAsync(_zfs.Rollback(snapshot), readOnly: false, ct), ct).ConfigureAwait(false);
+        if (result.ExitCode == 0)
+        {
+            return;
+        }
+
+        // zfs-fuse and OpenZFS: "more recent snapshots exist" (OpenZFS adds "or bookmarks"), then the list after "use '-r'".
+        if (result.Stderr.Contains("more recent snapshots", StringComparison.Ordinal))
+        {
+            throw new StorageHostException(StorageFailure.CommandFailed,
+                $"Snapshot {snapshot} on backend '{backend.Name}' is not the latest: {Dependents(result)} was taken after it, so the " +
+                "share was not reverted. Delete the newer snapshots first.", result.Record);
+        }
+
+        throw Failed(result, $"Rolling back to snapshot {snapshot}");
+    }
+
+    public async Task<long?> GetWrittenSinceAsync(string snapshot, CancellationToken ct)
+    {
+        var dataset = snapshot[..snapshot.IndexOf('@', StringComparison.Ordinal)];
+        if (await ((INfsHost)this).DialectAsync(ct).ConfigureAwait(false) == ZfsDialect.ZfsFuse)
+        {
+            return ReadBytes(await GetDatasetPropertiesAsync(dataset, ["usedbydataset"], ct).ConfigureAwait(false), "usedbydataset");
+        }
+
+        var result = await RunAsync(_zfs.GetWrittenSince(snapshot), readOnly: true, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            if (result.ExitCode == 1 && IsAbsent(result))
+            {
+                return null;
+            }
+
+            throw Failed(result, $"Reading what was written to {dataset} since {snapshot}");
+        }
+
+        var property = "written" + snapshot[snapshot.IndexOf('@', StringComparison.Ordinal)..];
+        return ReadBytes(Parse(result, dataset).GetValueOrDefault(dataset), property)
+               ?? throw Unreadable(result, $"what was written to {dataset} since {snapshot}");
+    }
+
+    private static long? ReadBytes(IReadOnlyDictionary<string, string>? values, string property) =>
+        values?.GetValueOrDefault(property) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+            ? bytes : null;
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> GetSnapshotsAsync(
         string dataset, IReadOnlyList<string> properties, CancellationToken ct)

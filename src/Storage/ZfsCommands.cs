@@ -145,6 +145,27 @@ public sealed partial class ZfsCommands(BackendOptions backend)
     }
 
     /// <summary>
+    /// <c>zfs rollback DATASET@NAME</c> to the dataset's latest snapshot: never <c>-r</c>/<c>-R</c>, so a newer snapshot (and any
+    /// clone of one) stops it instead of being destroyed.
+    /// </summary>
+    public IReadOnlyList<string> Rollback(string snapshot)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        return Zfs("rollback", snapshot);
+    }
+
+    /// <summary>
+    /// <c>zfs get -H -p -o name,property,value written@NAME DATASET</c>: the bytes written to the dataset since its snapshot
+    /// NAME (OpenZFS; zfs-fuse 0.7 has no <c>written</c>).
+    /// </summary>
+    public IReadOnlyList<string> GetWrittenSince(string snapshot)
+    {
+        ZfsNames.ValidateSnapshot(snapshot);
+        var at = snapshot.IndexOf('@', StringComparison.Ordinal);
+        return Zfs("get", "-H", "-p", "-o", "name,property,value", $"written{snapshot[at..]}", snapshot[..at]);
+    }
+
+    /// <summary>
     /// <c>zfs get -H -p -o name,property,value PROPS -r DATASET</c>: the dataset, its children and its snapshots
     /// (both zfs-fuse 0.7 and OpenZFS list snapshots with <c>get -r</c>; zfs-fuse has no <c>-t</c> to filter),
     /// so the caller keeps the <c>DATASET@…</c> rows.

@@ -95,6 +95,7 @@ public sealed class PortalFixture : IAsyncLifetime
                 ["Portal:WorkerCount"] = "2",
                 ["Portal:QueuePollMilliseconds"] = "100",
                 ["Portal:RunJobs"] = "true",
+                ["Portal:SnapshotScheduleSeconds"] = "1",
                 // Open pages re-check their user every second, so a sign-out elsewhere reaches them within a test's patience.
                 ["Portal:SignIn:SessionCheckSeconds"] = "1",
                 ["Seed:AdminPassword"] = AdminPassword,

@@ -2,10 +2,11 @@ using System.Text.Json;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Shares.Resize;
+using ZfsPortal.Features.Snapshots.Revert;
 
 namespace ZfsPortal.Api.Manila;
 
-/// <summary>POST /v2/shares/{id}/action (allow_access, deny_access, access_list, extend, shrink) and /v2/share-access-rules.</summary>
+/// <summary>POST /v2/shares/{id}/action (allow_access, deny_access, access_list, extend, shrink, revert) and /v2/share-access-rules.</summary>
 public static class ManilaShareActions
 {
     public static void Map(IEndpointRouteBuilder v2)
@@ -34,7 +35,7 @@ public static class ManilaShareActions
     }
 
     private static async Task<IResult> ActAsync(string id, HttpContext http, ManilaReads reads, AccessService access, ResizeShareService resize,
-        CancellationToken ct)
+        RevertShareService revert, CancellationToken ct)
     {
         var request = ManilaRequest.Of(http);
         var share = Guid.TryParse(id, out var shareId) ? await reads.ShareAsync(request, shareId, ct) : null;
@@ -51,6 +52,7 @@ public static class ManilaShareActions
             "access_list" => Results.Json(new { access_list = (await reads.RulesAsync(request, share.Id, ct)).Select(r => AccessAndSnapshotViews.Rule(request, r, share, false)) }),
             "extend" => await ResizeAsync(request, share, argument, resize, grow: true, ct),
             "shrink" => await ResizeAsync(request, share, argument, resize, grow: false, ct),
+            "revert" when request.Version.AtLeast(2, 27) => await RevertAsync(request, share, argument, revert, ct),
             _ => ManilaErrors.BadRequest($"There is no such action: {ManilaShares.Clip(action)}."),
         };
     }
@@ -92,6 +94,18 @@ public static class ManilaShareActions
         if (size is null)
             return ManilaErrors.BadRequest("Must specify 'new_size'.");
         var result = grow ? await resize.ExtendAsync(request.User, share.Id, size, ct) : await resize.ShrinkAsync(request.User, share.Id, size, ct);
+        return result.Succeeded ? Results.Accepted() : ManilaErrors.Refusal(result);
+    }
+
+    // Manila's revert (2.27): to the share's latest snapshot; the API call is the confirmation.
+    private static async Task<IResult> RevertAsync(ManilaRequest request, Share share, JsonElement argument, RevertShareService revert, CancellationToken ct)
+    {
+        var text = ManilaBody.Text(argument, "snapshot_id");
+        if (text is null)
+            return ManilaErrors.BadRequest("Must specify 'snapshot_id'.");
+        if (!Guid.TryParse(text, out var snapshotId))
+            return ManilaErrors.NotFound($"Snapshot {ManilaShares.Clip(text)} could not be found.");
+        var result = await revert.RevertAsync(request.User, snapshotId, share.Id, ct);
         return result.Succeeded ? Results.Accepted() : ManilaErrors.Refusal(result);
     }
 }

@@ -850,6 +850,9 @@ namespace ZfsPortal.Data.Migrations
                     b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ScheduledFor")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ShareId")
                         .HasColumnType("TEXT");
 
@@ -881,7 +884,85 @@ namespace ZfsPortal.Data.Migrations
                     b.HasIndex("ShareId", "Name")
                         .IsUnique();
 
+                    b.HasIndex("ShareId", "ScheduledFor")
+                        .IsUnique();
+
                     b.ToTable("Snapshots");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.SnapshotPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CronExpression")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DayOfWeek")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetentionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ShareId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ShareTypeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShareId")
+                        .IsUnique();
+
+                    b.HasIndex("ShareTypeId")
+                        .IsUnique();
+
+                    b.ToTable("SnapshotPolicies");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.SnapshotScheduleState", b =>
+                {
+                    b.Property<Guid>("ShareId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastRunFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SkipMessage")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ShareId");
+
+                    b.ToTable("SnapshotScheduleStates");
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.UsageSample", b =>
@@ -1311,6 +1392,28 @@ namespace ZfsPortal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Share");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.SnapshotPolicy", b =>
+                {
+                    b.HasOne("ZfsPortal.Data.Share", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("ZfsPortal.Data.ShareType", null)
+                        .WithMany()
+                        .HasForeignKey("ShareTypeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.SnapshotScheduleState", b =>
+                {
+                    b.HasOne("ZfsPortal.Data.Share", null)
+                        .WithMany()
+                        .HasForeignKey("ShareId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.Operation", b =>

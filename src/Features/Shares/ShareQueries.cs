@@ -29,7 +29,7 @@ public sealed record OperationView(Guid Id, OperationKind Kind, OperationState S
 }
 
 public sealed record SnapshotView(Guid Id, string Name, string Description, int SizeGiB, long? UsedBytes, SnapshotStatus Status,
-    string? StatusMessage, DateTime CreatedAt);
+    string? StatusMessage, DateTime CreatedAt, bool Scheduled = false);
 
 public sealed record AccessRuleView(Guid Id, string AccessType, string Target, NfsAccessLevel Level, bool RootSquash, AccessRuleState State,
     string? StateMessage);
@@ -89,7 +89,7 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
             .Include(o => o.Steps)
             .FirstOrDefaultAsync(ct);
         var snapshots = await db.Snapshots.AsNoTracking().Where(s => s.ShareId == shareId).OrderBy(s => s.CreatedAt)
-            .Select(s => new SnapshotView(s.Id, s.Name, s.Description, s.SizeGiB, s.UsedBytes, s.Status, s.StatusMessage, s.CreatedAt))
+            .Select(s => new SnapshotView(s.Id, s.Name, s.Description, s.SizeGiB, s.UsedBytes, s.Status, s.StatusMessage, s.CreatedAt, s.ScheduledFor != null))
             .ToListAsync(ct);
         var rules = await db.AccessRules.AsNoTracking().Where(r => r.ShareId == shareId).OrderBy(r => r.CreatedAt)
             .Select(r => new AccessRuleView(r.Id, r.AccessType, r.Target, r.Level, r.RootSquash, r.State, r.StateMessage))

@@ -36,21 +36,32 @@ public sealed class SnapshotService(OperationIntake intake)
             if (QuotaCheck.RefuseNewSnapshot(share.Project!.Quotas, usage, share.SizeGiB) is { } over)
                 return CommandResult.Refused(RefusalKind.OverQuota, over);
 
-            var snapshot = new Snapshot
-            {
-                ShareId = share.Id, ProjectId = share.ProjectId, Name = validName, Description = validDescription,
-                SizeGiB = share.SizeGiB, Status = SnapshotStatus.Creating, CreatedByUserId = user.UserId,
-                CreatedAt = work.Now, UpdatedAt = work.Now,
-            };
-            // The ZFS name comes from ids only, fixed now so that a resumed job finds the same snapshot.
-            var prefix = await db.Backends.Where(b => b.Settings.Name == share.BackendName).Select(b => b.Settings.SnapshotPrefix).SingleAsync(ct);
-            snapshot.ZfsName = $"{share.Dataset}@{prefix}{snapshot.Id:N}";
-            db.Snapshots.Add(snapshot);
-            share.Project.QuotaStamp = Guid.NewGuid();
-            work.Queue(db, OperationKind.CreateSnapshot, share, user.UserId, CreateSnapshotHandler.PlannedSteps, snapshot.Id);
-            work.Audit(db, user, "snapshot.create", $"snapshot {validName} of share {share.Name}", share.ProjectId);
+            var snapshot = await QueueCreateAsync(db, work, user, share, validName, validDescription, null, ct);
             return CommandResult.Done(snapshot.Id);
         }, ct, onDuplicate: NameTaken(validName));
+    }
+
+    /// <summary>
+    /// Records a new snapshot (creating) of a share whose quotas were checked, and queues its operation: by hand, or for a
+    /// scheduled run (<paramref name="scheduledFor"/>).
+    /// </summary>
+    public static async Task<Snapshot> QueueCreateAsync(PortalDbContext db, QueuedWork work, CurrentUser user, Share share, string name,
+        string description, DateTime? scheduledFor, CancellationToken ct)
+    {
+        var snapshot = new Snapshot
+        {
+            ShareId = share.Id, ProjectId = share.ProjectId, Name = name, Description = description, ScheduledFor = scheduledFor,
+            SizeGiB = share.SizeGiB, Status = SnapshotStatus.Creating, CreatedByUserId = user.UserId,
+            CreatedAt = work.Now, UpdatedAt = work.Now,
+        };
+        // The ZFS name comes from ids only, fixed now so that a resumed job finds the same snapshot.
+        var prefix = await db.Backends.Where(b => b.Settings.Name == share.BackendName).Select(b => b.Settings.SnapshotPrefix).SingleAsync(ct);
+        snapshot.ZfsName = $"{share.Dataset}@{prefix}{snapshot.Id:N}";
+        db.Snapshots.Add(snapshot);
+        share.Project!.QuotaStamp = Guid.NewGuid();
+        work.Queue(db, OperationKind.CreateSnapshot, share, user.UserId, CreateSnapshotHandler.PlannedSteps, snapshot.Id);
+        work.Audit(db, user, "snapshot.create", $"snapshot {name} of share {share.Name}", share.ProjectId);
+        return snapshot;
     }
 
     public Task<CommandResult> DeleteAsync(CurrentUser user, Guid snapshotId, CancellationToken ct = default) =>
@@ -65,16 +76,24 @@ public sealed class SnapshotService(OperationIntake intake)
                 return CommandResult.Refused(RefusalKind.Conflict, $"The snapshot is {snapshot.Status.ToManila()}; deleting can start once that has finished.");
             if (snapshot.Share!.Status is ShareStatus.Deleting)
                 return CommandResult.Refused(RefusalKind.Conflict, "The share is being deleted.");
+            if (snapshot.Share.Status is ShareStatus.Reverting)
+                return CommandResult.Refused(RefusalKind.Conflict, "The share is being reverted to a snapshot; deleting can start once that has finished.");
             var clones = await db.Shares.Where(s => s.SourceSnapshotId == snapshot.Id && s.IsCloneOfSource).Select(s => s.Name).ToListAsync(ct);
             if (clones.Count > 0)
                 return CommandResult.Refused(RefusalKind.Conflict, $"Share {string.Join(", ", clones.Select(c => $"'{c}'"))} is a clone of this snapshot and depends on it; delete that share first.");
-            snapshot.Status = SnapshotStatus.Deleting;
-            snapshot.StatusMessage = null;
-            snapshot.UpdatedAt = work.Now;
-            work.Queue(db, OperationKind.DeleteSnapshot, snapshot.Share, user.UserId, DeleteSnapshotHandler.PlannedSteps, snapshot.Id);
-            work.Audit(db, user, "snapshot.delete", $"snapshot {snapshot.Name} of share {snapshot.Share.Name}", snapshot.ProjectId);
+            QueueDelete(db, work, user, snapshot);
             return CommandResult.Done(snapshot.Id);
         }, ct);
+
+    /// <summary>Moves a snapshot (with its share loaded) to deleting and queues its operation: by hand, or pruned by a policy.</summary>
+    public static void QueueDelete(PortalDbContext db, QueuedWork work, CurrentUser user, Snapshot snapshot)
+    {
+        snapshot.Status = SnapshotStatus.Deleting;
+        snapshot.StatusMessage = null;
+        snapshot.UpdatedAt = work.Now;
+        work.Queue(db, OperationKind.DeleteSnapshot, snapshot.Share!, user.UserId, DeleteSnapshotHandler.PlannedSteps, snapshot.Id);
+        work.Audit(db, user, "snapshot.delete", $"snapshot {snapshot.Name} of share {snapshot.Share!.Name}", snapshot.ProjectId);
+    }
 
     private static string NameTaken(string name) => $"This share already has a snapshot named '{name}'; choose another name.";
 }

@@ -52,6 +52,8 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(World.Adopt);
         Services.AddSingleton(World.Unmanage);
         Services.AddSingleton(new ZfsPortal.Features.Account.ApiTokens.ApiTokenService(World.Db, TimeProvider.System));
+        Services.AddSingleton(World.Service<ZfsPortal.Features.Snapshots.Revert.RevertShareService>());
+        Services.AddSingleton(World.Service<ZfsPortal.Features.Snapshots.Schedules.SnapshotPolicyService>());
         Interactive();
     }
 

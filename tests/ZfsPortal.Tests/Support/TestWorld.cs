@@ -114,6 +114,8 @@ public sealed class TestWorld : IDisposable
     public ZfsPortal.Features.Drift.Reconciler Reconciler => Get<ZfsPortal.Features.Drift.Reconciler>();
     public ZfsPortal.Features.Drift.Adopt.AdoptDatasetService Adopt => Get<ZfsPortal.Features.Drift.Adopt.AdoptDatasetService>();
     public ZfsPortal.Features.Drift.Unmanage.UnmanageShareService Unmanage => Get<ZfsPortal.Features.Drift.Unmanage.UnmanageShareService>();
+    /// <summary>Any of the portal's services, as the world composed it.</summary>
+    public T Service<T>() where T : notnull => Get<T>();
 
     /// <summary>The portal's own registrations (handlers included), over this world's database, host and scheduler.</summary>
     private ServiceProvider BuildServices()

@@ -13,7 +13,7 @@ public sealed class DeleteShareService(OperationIntake intake)
     public static readonly ShareStatus[] Deletable =
     [
         ShareStatus.Available, ShareStatus.Error, ShareStatus.ErrorDeleting, ShareStatus.ExtendingError,
-        ShareStatus.ShrinkingError, ShareStatus.AwaitingApproval, ShareStatus.Rejected,
+        ShareStatus.ShrinkingError, ShareStatus.AwaitingApproval, ShareStatus.Rejected, ShareStatus.RevertingError,
     ];
 
     public Task<CommandResult> DeleteAsync(CurrentUser user, Guid shareId, CancellationToken ct = default) =>

@@ -227,6 +227,31 @@ public sealed class ManilaApiErrorTests(StorageHostFixture host) : IAsyncLifetim
         return (project, share.Id);
     }
 
+    [Fact]
+    public async Task Revert_is_an_action_from_2_27_and_only_to_the_shares_latest_snapshot()
+    {
+        var share = await DemoShareAsync(ShareStatus.Available);
+        Guid older;
+        await using (var db = await _portal.Db.CreateDbContextAsync())
+        {
+            var row = await db.Shares.SingleAsync(s => s.Id == share);
+            var first = new Snapshot { ShareId = share, ProjectId = row.ProjectId, Name = "older", Status = SnapshotStatus.Available, CreatedAt = DateTime.UtcNow.AddHours(-1) };
+            db.Snapshots.AddRange(first, new Snapshot { ShareId = share, ProjectId = row.ProjectId, Name = "newer", Status = SnapshotStatus.Available });
+            await db.SaveChangesAsync();
+            older = first.Id;
+        }
+        var body = Revert(older);
+
+        using (var before = await SendAsync(HttpMethod.Post, $"/v2/shares/{share}/action", _tenantToken, body, version: "2.26"))
+            Assert.Contains("There is no such action: revert", await Fault(before, "badRequest"), StringComparison.Ordinal);
+        using (var response = await SendAsync(HttpMethod.Post, $"/v2/shares/{share}/action", _tenantToken, body))
+            Assert.Contains("Only the latest snapshot can be reverted to, and 'newer' was taken after older", await Fault(response, "conflictingRequest"), StringComparison.Ordinal);
+        using (var other = await SendAsync(HttpMethod.Post, $"/v2/shares/{share}/action", _tenantToken, Revert(Guid.NewGuid())))
+            Assert.Contains("does not exist", await Fault(other, "itemNotFound"), StringComparison.Ordinal);
+    }
+
+    private static string Revert(Guid snapshot) => "{\"revert\": {\"snapshot_id\": \"" + snapshot + "\"}}";
+
     private async Task<Guid> DemoShareAsync(ShareStatus status, string name = "waiting")
     {
         await using var db = await _portal.Db.CreateDbContextAsync();

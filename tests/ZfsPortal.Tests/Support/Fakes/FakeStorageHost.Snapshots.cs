@@ -214,6 +214,7 @@ public sealed partial class FakeStorageHost
         {
             ["type"] = "snapshot", ["used"] = "0", ["referenced"] = dataset.GetValueOrDefault("referenced", dataset["used"]),
             ["creation"] = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["createtxg"] = (++_lastTxg).ToString(CultureInfo.InvariantCulture),
         };
     }
 

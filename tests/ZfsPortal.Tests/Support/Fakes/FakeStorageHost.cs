@@ -191,6 +191,10 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
         string dataset, IReadOnlyList<string> properties, CancellationToken ct) =>
         GetSnapshotsAsync(Backend, null, dataset, properties, ct);
 
+    public Task RollbackAsync(string snapshot, CancellationToken ct) => RollbackAsync(Backend, null, snapshot, ct);
+
+    public Task<long?> GetWrittenSinceAsync(string snapshot, CancellationToken ct) => GetWrittenSinceAsync(Backend, null, snapshot, ct);
+
     public Task CopyFromSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
         CopyFromSnapshotAsync(Backend, null, snapshot, newDataset, properties, ct);
 
@@ -389,6 +393,10 @@ public sealed partial class FakeStorageHost : IStorageHost, IStorageHostFactory
         public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> GetSnapshotsAsync(
             string dataset, IReadOnlyList<string> properties, CancellationToken ct) =>
             host.GetSnapshotsAsync(backend, log, dataset, properties, ct);
+
+        public Task RollbackAsync(string snapshot, CancellationToken ct) => host.RollbackAsync(backend, log, snapshot, ct);
+
+        public Task<long?> GetWrittenSinceAsync(string snapshot, CancellationToken ct) => host.GetWrittenSinceAsync(backend, log, snapshot, ct);
 
         public Task CopyFromSnapshotAsync(string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct) =>
             host.CopyFromSnapshotAsync(backend, log, snapshot, newDataset, properties, ct);
