@@ -8,8 +8,13 @@ using ZfsPortal.Storage;
 
 namespace ZfsPortal.Data;
 
-public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+public partial class PortalDbContext : IdentityDbContext<PortalUser>
 {
+    public PortalDbContext(DbContextOptions<PortalDbContext> options) : base(options) { }
+
+    /// <summary>For <see cref="PostgreSql.PostgresPortalDbContext"/>, whose migrations are PostgreSQL's own.</summary>
+    protected PortalDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<ShareType> ShareTypes => Set<ShareType>();
@@ -23,6 +28,7 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<PortalSettings> Settings => Set<PortalSettings>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Lease> Leases => Set<Lease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -127,6 +133,12 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             e.Property(t => t.Hint).HasMaxLength(16);
             e.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
+        builder.Entity<Lease>(e =>
+        {
+            e.HasKey(l => l.Name);
+            e.Property(l => l.Name).HasMaxLength(64);
+            e.Property(l => l.Holder).HasMaxLength(128);
+        });
         builder.Entity<PortalSettings>(e =>
         {
             e.Property(s => s.Id).ValueGeneratedNever();
@@ -135,7 +147,7 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     }
 }
 
-public sealed partial class PortalDbContext
+public partial class PortalDbContext
 {
     // The column keeps the names the level had before it moved to Storage, so stored rules read back unchanged.
     private static ValueConverter<NfsAccessLevel, string> LevelColumn() => new(

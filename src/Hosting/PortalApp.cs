@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ZfsPortal.Api.Manila;
 using ZfsPortal.Components;
 using ZfsPortal.Data;
@@ -20,9 +21,7 @@ public static class PortalApp
             var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
             await using (var db = await factory.CreateDbContextAsync())
             {
-                await db.Database.MigrateAsync();
-                // WAL lets pages read while a job writes.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+                await PortalDatabase.MigrateAsync(db);
             }
             await scope.ServiceProvider.GetRequiredService<BackendSeed>().SeedAsync(CancellationToken.None);
             var logins = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
@@ -36,6 +35,13 @@ public static class PortalApp
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        if (!app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.ServePages)
+        {
+            // A jobs-only node (docs/adr/0024): anyone who opens it reads where the portal is instead.
+            app.MapFallback(() => Results.Text("This portal node runs jobs only (Portal:ServePages is false); open the portal on a node that serves pages.",
+                statusCode: StatusCodes.Status404NotFound));
+            return app;
+        }
         app.UseErrorPages();
         app.UseManilaVersionsAtRoot();
         // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.

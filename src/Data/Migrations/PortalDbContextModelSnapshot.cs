@@ -7,7 +7,7 @@ using ZfsPortal.Data;
 
 #nullable disable
 
-namespace ZfsPortal.Data.Migrations
+namespace ZfsPortal.src.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
     partial class PortalDbContextModelSnapshot : ModelSnapshot
@@ -356,6 +356,25 @@ namespace ZfsPortal.Data.Migrations
                     b.HasIndex("OperationId");
 
                     b.ToTable("HostCommands");
+                });
+
+            modelBuilder.Entity("ZfsPortal.Data.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases");
                 });
 
             modelBuilder.Entity("ZfsPortal.Data.Operation", b =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
 using ZfsPortal.Hosting;
+using ZfsPortal.Provisioning.Cluster;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Backends;
@@ -47,8 +48,20 @@ public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFa
 
 /// <summary>The recurring check: at start, then every <c>Portal:HealthCheckSeconds</c> (20 s by default).</summary>
 public sealed class BackendHealthMonitor(BackendHealthChecker checker, IOptions<PortalOptions> options, TimeProvider time,
-    ILogger<BackendHealthMonitor> log) : BackgroundService
+    ILogger<BackendHealthMonitor> log, SingleRunnerLease lease) : BackgroundService
 {
+    /// <summary>One node of several checks the backends (docs/adr/0025); another takes over three missed passes later.</summary>
+    public const string LeaseName = "backend-health";
+
+    private TimeSpan LeaseFor => TimeSpan.FromSeconds(3 * options.Value.HealthCheckSeconds);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try { await lease.ReleaseAsync(LeaseName, cancellationToken); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { log.LogWarning(ex, "The health check's lease could not be released"); }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HealthCheckSeconds), time);
@@ -56,7 +69,8 @@ public sealed class BackendHealthMonitor(BackendHealthChecker checker, IOptions<
         {
             try
             {
-                await checker.CheckAllAsync(stoppingToken);
+                if (await lease.TryHoldAsync(LeaseName, LeaseFor, stoppingToken))
+                    await checker.CheckAllAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
