@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -8,7 +9,7 @@ using ZfsPortal.Storage;
 
 namespace ZfsPortal.Data;
 
-public partial class PortalDbContext : IdentityDbContext<PortalUser>
+public partial class PortalDbContext : IdentityDbContext<PortalUser>, IDataProtectionKeyContext
 {
     public PortalDbContext(DbContextOptions<PortalDbContext> options) : base(options) { }
 
@@ -29,6 +30,9 @@ public partial class PortalDbContext : IdentityDbContext<PortalUser>
     public DbSet<PortalSettings> Settings => Set<PortalSettings>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Lease> Leases => Set<Lease>();
+
+    /// <summary>On PostgreSQL, the nodes' shared key ring: a cookie or form token from one node is valid on every other.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ZfsPortal.Data;
@@ -62,6 +63,8 @@ public static class PortalDatabase
         services.AddDbContextFactory<PostgresPortalDbContext>(o => PostgresPortalDbContext.Configure(o, dataSource));
         // Every consumer asks for PortalDbContext; on PostgreSQL it is the subtype whose migrations are PostgreSQL's own.
         services.AddSingleton<IDbContextFactory<PortalDbContext>, PostgresContextFactory>();
+        // A user's cookie and form tokens must be valid on whichever node serves the next request.
+        services.AddDataProtection().SetApplicationName("ZfsPortal").PersistKeysToDbContext<PortalDbContext>();
         services.AddSingleton<PostgresShareEventRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<PostgresShareEventRelay>());
         return services;

@@ -11,14 +11,31 @@ using ZfsPortal.Data;
 namespace ZfsPortal.src.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261202000050_SingleRunnerLeases")]
-    partial class SingleRunnerLeases
+    [Migration("20261202003622_SingleRunnerLeasesAndKeyRing")]
+    partial class SingleRunnerLeasesAndKeyRing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
