@@ -29,7 +29,8 @@ public static class PortalApp
                 app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);
         }
         // Recovery was a Hangfire recurring job before Portal:RecoverySeconds; OperationRecoveryLoop runs it now.
-        RecurringJob.RemoveIfExists("recover-stranded-operations");
+        // From the container, not the static RecurringJob: a jobs-only node maps no dashboard, which is what sets JobStorage.Current.
+        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists("recover-stranded-operations");
     }
 
     public static WebApplication UsePortal(this WebApplication app)
