@@ -51,8 +51,9 @@ public sealed class PostgresShareEventRelay(NpgsqlDataSource dataSource, ShareEv
                     command.Parameters.AddWithValue("payload", Payload(node.Id, batch));
                     await command.ExecuteNonQueryAsync(stop);
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // A nudge, not a record: a failure must not stop the node (a faulted BackgroundService stops the host).
                     log.LogWarning(ex, "{Count} share changes could not be sent to the other portal nodes", batch.Count);
                 }
             }
@@ -82,7 +83,7 @@ public sealed class PostgresShareEventRelay(NpgsqlDataSource dataSource, ShareEv
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
             {
                 log.LogWarning(ex, "Listening for other portal nodes' share changes failed; listening again in a second");
                 try { await Task.Delay(TimeSpan.FromSeconds(1), stop); }
