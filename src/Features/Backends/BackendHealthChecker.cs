@@ -58,7 +58,9 @@ public sealed class BackendHealthMonitor(BackendHealthChecker checker, IOptions<
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        try { await lease.ReleaseAsync(LeaseName, cancellationToken); }
+        // Best effort, and never a failure of the stop: an unreleased lease only expires (another node then takes it).
+        try { await lease.ReleaseAsync(LeaseName, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); }
+        catch (TimeoutException) { }
         catch (Exception ex) when (ex is not OperationCanceledException) { log.LogWarning(ex, "The health check's lease could not be released"); }
     }
 
