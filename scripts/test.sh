@@ -11,11 +11,16 @@ if bash scripts/storage-host.sh status >/dev/null 2>&1; then host_was_up=true; f
 # A host set up before its guard existed fails `status` until `up` installs the guard; it is still someone's host.
 if [[ -e ${ZFSPORTAL_HOST_DIR:-/var/lib/zfsportal-host}/backend.json ]]; then host_was_up=true; fi
 bash scripts/storage-host.sh up
+# The PostgreSQL mode's tests need the portal's own PostgreSQL (127.0.0.1:55432); a failed start fails the run here.
+pg_was_up=false
+if bash scripts/postgres.sh status >/dev/null 2>&1; then pg_was_up=true; fi
+bash scripts/postgres.sh up
 bash scripts/dotnet-check.sh
 bash scripts/browser-install.sh
 bash scripts/manila-client-install.sh
 
 cleanup() {
+  if [[ $pg_was_up == false ]]; then bash scripts/postgres.sh down || true; fi
   if [[ $host_was_up == false && -z ${ZFSPORTAL_KEEP_HOST:-} ]]; then bash scripts/storage-host.sh down || true; fi
 }
 trap cleanup EXIT
@@ -24,6 +29,15 @@ results="$root/.build/test-results"
 rm -rf "$results"
 status=0
 dotnet test ZfsPortal.sln -c Release --nologo --logger "trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1200000 || status=$?
+
+# The database-facing tests once more on PostgreSQL (claims, recovery, dispatch, quotas and their races, leases,
+# the share request's checks): TestDatabase and TestPortal make PostgreSQL databases when this is set. The UI and
+# host tests are not repeated; the two-node test (E2E) runs on PostgreSQL in the run above.
+postgres_tests="FullyQualifiedName~ZfsPortal.Tests.Provisioning|FullyQualifiedName~ZfsPortal.Tests.Features.Quotas"
+postgres_tests+="|FullyQualifiedName~ZfsPortal.Tests.Features.Shares.Create.CreateShareServiceTests"
+ZFSPORTAL_TEST_DATABASE=postgresql dotnet test tests/ZfsPortal.Tests -c Release --no-build --nologo \
+  --logger "trx;LogFileName=postgresql.trx" --logger "console;verbosity=minimal" --filter "$postgres_tests" \
   --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1200000 || status=$?
 
 # One plain closing line over all test projects, so that CI can tell a run that ran no test.

@@ -62,6 +62,7 @@ internal static class BenchMain
         using var benchPool = new SshConnectionPool();
         var remote = new Remote(backend, benchPool);
         BenchPortal? portal = null;
+        BenchPortal? second = null;
         ShareWatch? watch = null;
         Chromium? chromium = null;
         var exitCode = 0;
@@ -74,6 +75,12 @@ internal static class BenchMain
 
             portal = new BenchPortal(backend, run, options);
             await portal.StartAsync();
+            if (options.Nodes > 1)
+            {
+                second = new BenchPortal(backend, run, options);
+                await second.StartAsync();
+                await log.WriteLineAsync($"Second node at {second.BaseAddress}, on the same PostgreSQL");
+            }
             watch = new ShareWatch(portal.Get<ShareEvents>(), portal.Db);
             var portalOptions = portal.Get<IOptions<PortalOptions>>().Value;
             results.PortalSettings = new()
@@ -113,7 +120,9 @@ internal static class BenchMain
                     }
                 });
 
-            await Phase("probes", async () =>
+            // The probes measure portal.db and SQLite's lock; PostgreSQL's costs show in the lifecycles and the burst.
+            if (options.Database is null && options.Nodes == 1)
+                await Phase("probes", async () =>
             {
                 await log.WriteLineAsync("Probes: Hangfire, portal.db, SQLite's lock wait");
                 var probes = new Probes(portal, log);
@@ -125,7 +134,7 @@ internal static class BenchMain
                 await Phase("burst", async () =>
                 {
                     await log.WriteLineAsync($"{options.Burst} shares at once");
-                    var burst = new Burst(portal, watch, remote, run, log);
+                    var burst = new Burst(portal, watch, remote, run, log) { Second = second };
                     try
                     {
                         await burst.RunAsync(options.Burst, ct);
@@ -188,6 +197,8 @@ internal static class BenchMain
             if (chromium is not null)
                 await Quietly("closing Chromium", async () => await chromium.DisposeAsync());
             watch?.Dispose();
+            if (second is not null)
+                await Quietly("stopping the second node", async () => await second.DisposeAsync());
             if (portal is not null)
                 await Quietly("stopping the portal", async () => await portal.DisposeAsync());
             await Quietly("cleaning the host", async () =>

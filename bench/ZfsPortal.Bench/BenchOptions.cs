@@ -37,6 +37,15 @@ internal sealed class BenchOptions
     /// <summary>Only remove what an earlier run (killed beyond cleaning up) left on the host, found by its id.</summary>
     public string? CleanupRun { get; private set; }
 
+    /// <summary>
+    /// <c>postgresql</c>: the portal on a fresh database of the local PostgreSQL (scripts/postgres.sh up), Hangfire on
+    /// it too; null: the embedded SQLite default.
+    /// </summary>
+    public string? Database { get; private set; }
+
+    /// <summary>2: a second portal node on the same PostgreSQL runs half of the burst's requests (and their operations).</summary>
+    public int Nodes { get; private set; } = 1;
+
     public bool SkipBrowser { get; private set; }
     public bool SkipPage { get; private set; }
     public bool SkipBurst { get; private set; }
@@ -70,6 +79,12 @@ internal sealed class BenchOptions
                     // deadlocked zfs-fuse 0.7 (creates and unmounts hung until the daemon was restarted); 8 never did.
                     if (o.Workers is < 1 or > 8)
                         throw new ArgumentException("--workers takes 1 to 8: 16 concurrent zfs creates deadlocked zfs-fuse on the local host.");
+                    break;
+                case "--database": o.Database = Next(); break;
+                case "--nodes":
+                    o.Nodes = NextInt();
+                    if (o.Nodes is < 1 or > 2)
+                        throw new ArgumentException("--nodes takes 1 or 2.");
                     break;
                 case "--skip-browser": o.SkipBrowser = true; break;
                 case "--skip-page": o.SkipPage = true; break;

@@ -20,6 +20,9 @@ internal sealed class BenchPortal : IAsyncDisposable
 
     private readonly TestPortal _portal;
 
+    /// <summary>The PostgreSQL database of this run (shared by its nodes); null on SQLite.</summary>
+    public static string? ConnectionString { get; private set; }
+
     public BenchPortal(BackendOptions backend, RunIds run, BenchOptions options)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -32,6 +35,11 @@ internal sealed class BenchPortal : IAsyncDisposable
             settings["Portal:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture);
         if (options.BackstopSeconds is { } backstop)
             settings["Portal:HangfireBackstopSeconds"] = backstop.ToString(CultureInfo.InvariantCulture);
+        if (options.Database is "postgresql" || options.Nodes > 1)
+        {
+            settings["Portal:Database"] = "postgresql";
+            settings["Portal:ConnectionString"] = ConnectionString ??= TestPostgres.CreateDatabase(dropAtExit: true);
+        }
         // Ctrl+C belongs to the bench (it must clean the host up), not to the portal's console lifetime.
         _portal = new TestPortal(backend, Password, settings, datasetPrefix: run.PortalPrefix,
             services: s => s.AddSingleton<IHostLifetime, QuietLifetime>());

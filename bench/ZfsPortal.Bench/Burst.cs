@@ -43,6 +43,9 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
 {
     public BurstResult Result { get; } = new();
 
+    /// <summary>With --nodes 2: a second node on the same PostgreSQL that takes every other request (and runs it).</summary>
+    public BenchPortal? Second { get; init; }
+
     public async Task RunAsync(int count, CancellationToken ct)
     {
         var workers = portal.Get<IOptions<PortalOptions>>().Value.WorkerCount;
@@ -90,14 +93,19 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
         // Portal: open its pool's connections too, then N requests at once, as N users pressing Create together.
         var portalBackend = await portal.Get<BackendCatalog>().GetAsync(portal.Backend.Name, ct);
         await WarmAsync(portal.Get<SshConnectionPool>(), portalBackend, ct);
+        if (Second is not null)
+            await WarmAsync(Second.Get<SshConnectionPool>(), await Second.Get<BackendCatalog>().GetAsync(portal.Backend.Name, ct), ct);
         var creates = portal.Get<CreateShareService>();
+        var secondCreates = Second?.Get<CreateShareService>();
         var portalCpu0 = Machine.CpuReading.Take();
         var t0Utc = DateTime.UtcNow;
         var start = Stopwatch.GetTimestamp();
         var acceptedAt = new System.Collections.Concurrent.ConcurrentDictionary<Guid, double>();
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
-            var r = await creates.CreateAsync(portal.Tenant,
+            // The watch is the first node's: the second node's changes reach it over LISTEN/NOTIFY (ADR 25).
+            var via = secondCreates is not null && i % 2 == 1 ? secondCreates : creates;
+            var r = await via.CreateAsync(portal.Tenant,
                 new CreateShareRequest(portal.DemoProjectId, portal.DefaultShareTypeId, Fmt.Inv($"burst{i:D3}"), "", "1"), ct);
             var accepted = Stopwatch.GetTimestamp();
             if (!r.Succeeded)

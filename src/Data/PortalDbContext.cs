@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -8,8 +9,13 @@ using ZfsPortal.Storage;
 
 namespace ZfsPortal.Data;
 
-public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+public partial class PortalDbContext : IdentityDbContext<PortalUser>, IDataProtectionKeyContext
 {
+    public PortalDbContext(DbContextOptions<PortalDbContext> options) : base(options) { }
+
+    /// <summary>For <see cref="PostgreSql.PostgresPortalDbContext"/>, whose migrations are PostgreSQL's own.</summary>
+    protected PortalDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<ShareType> ShareTypes => Set<ShareType>();
@@ -28,6 +34,10 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     public DbSet<UsageSample> UsageSamples => Set<UsageSample>();
     public DbSet<SnapshotPolicy> SnapshotPolicies => Set<SnapshotPolicy>();
     public DbSet<SnapshotScheduleState> SnapshotScheduleStates => Set<SnapshotScheduleState>();
+    public DbSet<Lease> Leases => Set<Lease>();
+
+    /// <summary>On PostgreSQL, the nodes' shared key ring: a cookie or form token from one node is valid on every other.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -162,6 +172,12 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
             e.Property(u => u.Subject).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(u => new { u.Subject, u.SubjectId, u.At });
         });
+        builder.Entity<Lease>(e =>
+        {
+            e.HasKey(l => l.Name);
+            e.Property(l => l.Name).HasMaxLength(64);
+            e.Property(l => l.Holder).HasMaxLength(128);
+        });
         builder.Entity<PortalSettings>(e =>
         {
             e.Property(s => s.Id).ValueGeneratedNever();
@@ -170,7 +186,7 @@ public sealed partial class PortalDbContext(DbContextOptions<PortalDbContext> op
     }
 }
 
-public sealed partial class PortalDbContext
+public partial class PortalDbContext
 {
     // The column keeps the names the level had before it moved to Storage, so stored rules read back unchanged.
     private static ValueConverter<NfsAccessLevel, string> LevelColumn() => new(

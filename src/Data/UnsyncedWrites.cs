@@ -9,7 +9,8 @@ namespace ZfsPortal.Data;
 /// queued or running again and <see cref="Provisioning.OperationRecovery"/> runs it again, which finds the host
 /// already done); a crash of the process alone loses nothing. Writes that record a decision before the host acts
 /// (accepting a request, choosing a dataset name) keep the default <c>FULL</c>; each of those also makes the
-/// unsynced writes before it durable, since the WAL is synced as a whole. See docs/adr/0011.
+/// unsynced writes before it durable, since the WAL is synced as a whole. See docs/adr/0011. On PostgreSQL the same
+/// trade is <c>synchronous_commit=off</c> for the write (a crash of the server may lose it; nothing else is lost).
 /// </summary>
 public static class UnsyncedWrites
 {
@@ -22,15 +23,16 @@ public static class UnsyncedWrites
     private static async Task<T> RunAsync<T>(PortalDbContext db, Func<Task<T>> write, CancellationToken ct)
     {
         // One connection for the pragma and the write; it goes back to the pool with FULL again whatever happens.
+        var postgres = db.Database.IsNpgsql();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+            await db.Database.ExecuteSqlRawAsync(postgres ? "SET synchronous_commit = off;" : "PRAGMA synchronous=NORMAL;", ct);
             return await write();
         }
         finally
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;", CancellationToken.None);
+            await db.Database.ExecuteSqlRawAsync(postgres ? "RESET synchronous_commit;" : "PRAGMA synchronous=FULL;", CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
     }

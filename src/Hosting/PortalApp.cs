@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Api.Identity;
+using Microsoft.Extensions.Options;
 using ZfsPortal.Api.Manila;
 using ZfsPortal.Api.Monitoring;
 using ZfsPortal.Api.Portal;
@@ -23,9 +24,7 @@ public static class PortalApp
             var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
             await using (var db = await factory.CreateDbContextAsync())
             {
-                await db.Database.MigrateAsync();
-                // WAL lets pages read while a job writes.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+                await PortalDatabase.MigrateAsync(db);
             }
             await scope.ServiceProvider.GetRequiredService<BackendSeed>().SeedAsync(CancellationToken.None);
             var logins = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
@@ -33,12 +32,20 @@ public static class PortalApp
                 app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);
         }
         // Recovery was a Hangfire recurring job before Portal:RecoverySeconds; OperationRecoveryLoop runs it now.
-        RecurringJob.RemoveIfExists("recover-stranded-operations");
+        // From the container, not the static RecurringJob: a jobs-only node maps no dashboard, which is what sets JobStorage.Current.
+        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists("recover-stranded-operations");
     }
 
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        if (!app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.ServePages)
+        {
+            // A jobs-only node (docs/adr/0024): anyone who opens it reads where the portal is instead.
+            app.MapFallback(() => Results.Text("This portal node runs jobs only (Portal:ServePages is false); open the portal on a node that serves pages.",
+                statusCode: StatusCodes.Status404NotFound));
+            return app;
+        }
         app.UseErrorPages();
         app.UseManilaVersionsAtRoot();
         // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.

@@ -70,6 +70,18 @@ public sealed class PortalOptions
     /// <summary>False for a portal node that only serves pages; its queued jobs wait for a node that runs them.</summary>
     public bool RunJobs { get; set; } = true;
 
+    /// <summary>False for a portal node that only runs jobs: it serves no pages and no API (docs/adr/0024).</summary>
+    public bool ServePages { get; set; } = true;
+
+    /// <summary>
+    /// <c>sqlite</c> (the embedded default: portal.db and hangfire.db under <see cref="DataDirectory"/>) or
+    /// <c>postgresql</c> (<see cref="ConnectionString"/>; Hangfire's storage follows, and several nodes may share it).
+    /// </summary>
+    public string Database { get; set; } = PortalDatabase.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Database"/> is <c>postgresql</c>.</summary>
+    public string? ConnectionString { get; set; }
+
     public string ResolveDataDirectory(string contentRoot) => Path.GetFullPath(DataDirectory, contentRoot);
 }
 

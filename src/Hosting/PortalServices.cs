@@ -1,4 +1,3 @@
-using Hangfire.Storage.SQLite;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -34,10 +33,12 @@ public static class PortalServices
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var dataDir = portal.ResolveDataDirectory(builder.Environment.ContentRootPath);
+        if (!portal.RunJobs && !portal.ServePages)
+            throw new InvalidOperationException("Portal:RunJobs and Portal:ServePages are both false: this node would do nothing; set one to true.");
         Directory.CreateDirectory(dataDir);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(dataDir, "portal.db")};Default Timeout=30"));
+        services.AddPortalDatabase(portal, dataDir);
         services.AddStorage(builder.Configuration);
 
         services.AddIdentityCore<PortalUser>(o =>
@@ -67,10 +68,7 @@ public static class PortalServices
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(Path.Combine(dataDir, "hangfire.db"), new SQLiteStorageOptions
-            {
-                QueuePollInterval = TimeSpan.FromMilliseconds(portal.QueuePollMilliseconds),
-            }));
+            .UsePortalJobStorage(portal, dataDir));
         if (portal.RunJobs)
         {
             services.AddHangfireServer(o =>

@@ -20,6 +20,32 @@ public static class OperationClaim
         CancellationToken ct)
     {
         var staleBefore = now - staleAfter;
+        if (db.Database.IsNpgsql() && turnTaking.Count > 0)
+            return await TryClaimOnPostgresAsync(db, operationId, now, staleAfter, turnTaking, ct);
+        return await TryClaimOnceAsync(db, operationId, now, staleBefore, turnTaking, ct);
+    }
+
+    /// <summary>
+    /// On SQLite every write is serialised, so the turn check and the claim are one. On PostgreSQL two nodes could each
+    /// see the other's operation of the same share still queued and both claim: the claim first takes a lock on the
+    /// operation's share (transaction-scoped, advisory), and the claim's statement then sees any claim committed before.
+    /// </summary>
+    private static async Task<bool> TryClaimOnPostgresAsync(
+        PortalDbContext db, Guid operationId, DateTime now, TimeSpan staleAfter, IReadOnlyCollection<OperationKind> turnTaking,
+        CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync(
+            $"""SELECT pg_advisory_xact_lock(hashtextextended("ShareId"::text, 0)) FROM "Operations" WHERE "Id" = {operationId}""", ct);
+        var claimed = await TryClaimOnceAsync(db, operationId, now, now - staleAfter, turnTaking, ct);
+        await tx.CommitAsync(ct);
+        return claimed;
+    }
+
+    private static async Task<bool> TryClaimOnceAsync(
+        PortalDbContext db, Guid operationId, DateTime now, DateTime staleBefore, IReadOnlyCollection<OperationKind> turnTaking,
+        CancellationToken ct)
+    {
         // Unsynced: a claim lost in a power cut leaves the operation queued, and it runs again (ADR 11).
         var claimed = await db.WithoutSyncAsync(() => db.Operations
             .Where(o => o.Id == operationId

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Common;
 
@@ -52,7 +53,12 @@ public sealed class OperationIntake(
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {
             }
-            catch (DbUpdateException ex) when (onDuplicate is not null && ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (Exception ex) when (attempt < 5 && (ex as PostgresException ?? ex.InnerException as PostgresException) is
+                                           { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            {
+            }
+            catch (DbUpdateException ex) when (onDuplicate is not null && ex.InnerException is SqliteException { SqliteErrorCode: 19 }
+                                                                                           or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 return CommandResult.Refused(RefusalKind.Conflict, onDuplicate);
             }
@@ -67,15 +73,25 @@ public sealed class OperationIntake(
     public const string DiskFull = "The portal's own disk is full, so nothing was changed. Ask an admin to free space where the "
                                    + "portal keeps its database, then try again.";
 
-    // SQLITE_FULL, whether EF wrapped it (SaveChanges) or not (commit).
+    // SQLITE_FULL (or PostgreSQL's disk_full), whether EF wrapped it (SaveChanges) or not (commit).
     private static bool IsDiskFull(Exception ex) =>
-        (ex as SqliteException ?? ex.InnerException as SqliteException) is { SqliteErrorCode: 13 };
+        (ex as SqliteException ?? ex.InnerException as SqliteException) is { SqliteErrorCode: 13 }
+        || (ex as PostgresException ?? ex.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.DiskFull };
+
+    /// <summary>
+    /// PostgreSQL's stand-in for SQLite's IMMEDIATE write lock: one transaction-scoped advisory lock that every decision
+    /// takes first, so that decisions are taken one at a time across all portal nodes, as on SQLite within one
+    /// (quotas, placement and transitional states are checked and changed together; docs/adr/0024).
+    /// </summary>
+    public const long DecisionLock = 0x7a66_7370_6f72_7401;
 
     private async Task<CommandResult> TryRunAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the checks and the writes hold the write lock together.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({DecisionLock})", ct);
         var work = new QueuedWork(time.GetUtcNow().UtcDateTime);
         var result = await decide(db, work);
         if (!result.Succeeded)

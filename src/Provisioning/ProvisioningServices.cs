@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ZfsPortal.Provisioning.Cluster;
 
 namespace ZfsPortal.Provisioning;
 
@@ -12,6 +13,8 @@ public static class ProvisioningServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ShareEvents>();
+        services.TryAddSingleton<NodeIdentity>();
+        services.TryAddSingleton<SingleRunnerLease>();
         services.AddSingleton<IOperationScheduler, OperationScheduler>();
         services.AddSingleton<OperationSlots>();
         services.AddSingleton<OperationIntake>();

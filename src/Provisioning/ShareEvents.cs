@@ -18,7 +18,20 @@ public sealed class ShareEvents(ILogger<ShareEvents> log)
         return new Subscription(() => { lock (_gate) _handlers = _handlers.Where(h => h != handler).ToArray(); });
     }
 
+    /// <summary>
+    /// Set by a cross-node relay (PostgreSQL mode, <see cref="Cluster.PostgresShareEventRelay"/>): every change published
+    /// here is sent on to the other portal nodes too.
+    /// </summary>
+    public Action<ShareChanged>? Relay { get; set; }
+
     public void Publish(ShareChanged change)
+    {
+        Deliver(change);
+        Relay?.Invoke(change);
+    }
+
+    /// <summary>To this node's pages only: a change another node published.</summary>
+    public void Deliver(ShareChanged change)
     {
         foreach (var handler in Volatile.Read(ref _handlers))
             _ = InvokeAsync(handler, change);

@@ -56,7 +56,24 @@ internal sealed class TestPortal : WebApplicationFactory<Program>
             _settings[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
+        // scripts/test.sh's PostgreSQL run: a fresh database of this portal's own, unless the caller chose one.
+        // A restart test's second portal on the first one's folder finds the first one's database named there.
+        if (TestPostgres.Selected && !_settings.ContainsKey("Portal:Database"))
+        {
+            var named = Path.Combine(DataDirectory, "postgres-connection.txt");
+            string connection;
+            if (_ownsDataDirectory)
+                connection = _postgres = TestPostgres.CreateDatabase();
+            else if (File.Exists(named))
+                connection = File.ReadAllText(named);
+            else
+                File.WriteAllText(named, connection = TestPostgres.CreateDatabase(dropAtExit: true));
+            _settings["Portal:Database"] = "postgresql";
+            _settings["Portal:ConnectionString"] = connection;
+        }
     }
+
+    private readonly string? _postgres;
 
     public BackendOptions Backend { get; }
     public string Password { get; }
@@ -109,6 +126,8 @@ internal sealed class TestPortal : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_postgres is not null)
+            TestPostgres.DropDatabase(_postgres);
         if (!_ownsDataDirectory)
             return;
         SqliteConnection.ClearAllPools();

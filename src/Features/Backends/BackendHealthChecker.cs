@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Usage;
 using ZfsPortal.Hosting;
+using ZfsPortal.Provisioning.Cluster;
 using ZfsPortal.Storage;
 
 namespace ZfsPortal.Features.Backends;
@@ -50,8 +51,22 @@ public sealed class BackendHealthChecker(IDbContextFactory<PortalDbContext> dbFa
 
 /// <summary>The recurring check: at start, then every <c>Portal:HealthCheckSeconds</c> (20 s by default).</summary>
 public sealed class BackendHealthMonitor(BackendHealthChecker checker, IOptions<PortalOptions> options, TimeProvider time,
-    ILogger<BackendHealthMonitor> log) : BackgroundService
+    ILogger<BackendHealthMonitor> log, SingleRunnerLease lease) : BackgroundService
 {
+    /// <summary>One node of several checks the backends (docs/adr/0025); another takes over three missed passes later.</summary>
+    public const string LeaseName = "backend-health";
+
+    private TimeSpan LeaseFor => TimeSpan.FromSeconds(3 * options.Value.HealthCheckSeconds);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // Best effort, and never a failure of the stop: an unreleased lease only expires (another node then takes it).
+        try { await lease.ReleaseAsync(LeaseName, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); }
+        catch (TimeoutException) { }
+        catch (Exception ex) when (ex is not OperationCanceledException) { log.LogWarning(ex, "The health check's lease could not be released"); }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HealthCheckSeconds), time);
@@ -59,7 +74,8 @@ public sealed class BackendHealthMonitor(BackendHealthChecker checker, IOptions<
         {
             try
             {
-                await checker.CheckAllAsync(stoppingToken);
+                if (await lease.TryHoldAsync(LeaseName, LeaseFor, stoppingToken))
+                    await checker.CheckAllAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
