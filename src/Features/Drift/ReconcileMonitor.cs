@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Backends;
 using ZfsPortal.Hosting;
+using ZfsPortal.Provisioning.Cluster;
 
 namespace ZfsPortal.Features.Drift;
 
@@ -13,8 +14,12 @@ namespace ZfsPortal.Features.Drift;
 /// </summary>
 public sealed class ReconcileMonitor(
     IDbContextFactory<PortalDbContext> dbFactory, Reconciler reconciler, BackendHealthChecker health, IOptions<PortalOptions> options,
-    TimeProvider time, ILogger<ReconcileMonitor> log) : BackgroundService
+    TimeProvider time, ILogger<ReconcileMonitor> log, SingleRunnerLease lease) : BackgroundService
 {
+    /// <summary>One node at a time reconciles (several nodes share one database: ADR 25); renewed at every look, so 30 s is ample.</summary>
+    public const string LeaseName = "reconciler";
+    private static readonly TimeSpan LeaseFor = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, (DateTime? LastRun, bool WasDown)> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
@@ -54,6 +59,12 @@ public sealed class ReconcileMonitor(
 
     private async Task PassDueAsync(int every, CancellationToken ct)
     {
+        if (!await lease.TryHoldAsync(LeaseName, LeaseFor, ct))
+        {
+            // Another node reconciles; should it die, this one takes over with a pass of its own ("portal start").
+            _seen.Clear();
+            return;
+        }
         List<(string Name, BackendHealth Health)> backends;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             backends = (await db.Backends.AsNoTracking().Where(b => b.Enabled).Select(b => new { b.Settings.Name, b.Health }).ToListAsync(ct))
