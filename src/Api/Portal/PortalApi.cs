@@ -6,7 +6,7 @@ namespace ZfsPortal.Api.Portal;
 
 /// <summary>
 /// The portal's own API at /api/v1, for what Manila's does not cover: approvals, operations with their steps and host
-/// commands, backends. Token-authenticated like /v2 (never the cookie, so no page can be tricked into a cross-site
+/// commands, backends, drift findings. Token-authenticated like /v2 (never the cookie, so no page can be tricked into a cross-site
 /// post), through the same services as the pages; described, with /v2 and /identity/v3, at /openapi/v1.json.
 /// </summary>
 public static class PortalApi
@@ -35,6 +35,7 @@ public static class PortalApi
         PortalApprovals.Map(api);
         PortalOperations.Map(api);
         PortalBackends.Map(api);
+        PortalDrift.Map(api);
         return app;
     }
 

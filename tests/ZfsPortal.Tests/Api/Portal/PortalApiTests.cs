@@ -33,7 +33,7 @@ public sealed class PortalApiTests(StorageHostFixture host) : IAsyncLifetime
         using var client = _portal.CreateClient();
         var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        foreach (var path in new[] { "/api/v1/approvals", "/api/v1/operations/{id}", "/api/v1/backends", "/v2/shares", "/v2/shares/{id}/action",
+        foreach (var path in new[] { "/api/v1/approvals", "/api/v1/operations/{id}", "/api/v1/backends", "/api/v1/drift", "/v2/shares", "/v2/shares/{id}/action",
                      "/v2/quota-sets/{project}", "/identity/v3/auth/tokens" })
             Assert.Contains(path, paths);
         Assert.Equal("ZfsPortal API", document.GetProperty("info").GetProperty("title").GetString());
@@ -89,6 +89,31 @@ public sealed class PortalApiTests(StorageHostFixture host) : IAsyncLifetime
         var backend = (await Json(admin)).EnumerateArray().Single();
         Assert.Equal(host.Backend.Name, backend.GetProperty("name").GetString());
         Assert.Contains(backend.GetProperty("health").GetString(), Healths);
+    }
+
+    [Fact]
+    public async Task Drift_findings_and_the_last_pass_are_listed_for_admins_only()
+    {
+        var at = DateTime.UtcNow.AddMinutes(-1);
+        await using (var db = await _portal.Db.CreateDbContextAsync())
+        {
+            db.ReconcileRuns.Add(new ReconcileRun { BackendName = host.Backend.Name, StartedAt = at, DurationMs = 420, Trigger = "portal start", Findings = 1 });
+            db.DriftFindings.Add(new DriftFinding
+            {
+                BackendName = host.Backend.Name, Kind = DriftKind.UnownedDataset, Dataset = "zfsportal/zfsportal_share_byhand", SizeBytes = 1L << 30,
+                Message = "Dataset zfsportal/zfsportal_share_byhand is below the backend's prefix but no share owns it.", FirstFoundAt = at, LastFoundAt = at,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using (var tenant = await SendAsync(HttpMethod.Get, "/api/v1/drift", _tenant))
+            Assert.Equal(HttpStatusCode.Forbidden, tenant.StatusCode);
+        using var admin = await SendAsync(HttpMethod.Get, "/api/v1/drift", _admin);
+        var backend = (await Json(admin)).EnumerateArray().Single(b => b.GetProperty("backend").GetString() == host.Backend.Name);
+        Assert.Equal(("portal start", 1), (backend.GetProperty("lastPass").GetProperty("trigger").GetString(), backend.GetProperty("lastPass").GetProperty("findings").GetInt32()));
+        var finding = backend.GetProperty("findings").EnumerateArray().Single();
+        Assert.Equal(("UnownedDataset", "zfsportal/zfsportal_share_byhand"), (finding.GetProperty("kind").GetString(), finding.GetProperty("dataset").GetString()));
+        Assert.Contains("no share owns it", finding.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
