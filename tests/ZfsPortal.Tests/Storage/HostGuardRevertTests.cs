@@ -40,7 +40,8 @@ public sealed class HostGuardRevertTests(StorageHostFixture host) : IAsyncLifeti
     [Fact]
     public async Task A_rollback_of_another_pools_dataset_or_a_foreign_prefix_is_refused()
     {
-        var other = $"{StorageHostFixture.MainPool()}/{StorageHostFixture.TestDatasetPrefix}{Guid.NewGuid():N}@snap";
+        // A pool the guard does not list (whichever host the tests run on).
+        var other = $"{host.Pool}_other/{StorageHostFixture.TestDatasetPrefix}{Guid.NewGuid():N}@snap";
         var foreign = $"{host.Pool}/foreign_{Guid.NewGuid():N}@snap";
 
         AssertRefused(await GuardedAsync(host.Backend.ZfsPath, "rollback", other),
@@ -57,7 +58,7 @@ public sealed class HostGuardRevertTests(StorageHostFixture host) : IAsyncLifeti
             "zfs get written@SNAPSHOT names one snapshot and one dataset, and nothing else");
         AssertRefused(await GuardedAsync(host.Backend.ZfsPath, [.. get, "written@one,used", _dataset]),
             "zfs get written@SNAPSHOT names one snapshot and one dataset, and nothing else");
-        var other = $"{StorageHostFixture.MainPool()}/{StorageHostFixture.TestDatasetPrefix}x";
+        var other = $"{host.Pool}_other/{StorageHostFixture.TestDatasetPrefix}x";
         AssertRefused(await GuardedAsync(host.Backend.ZfsPath, [.. get, "written@one", other]), $"'{other}' is not in this backend's pools ({host.Pool})");
     }
 

@@ -55,7 +55,7 @@ public sealed class RevertShareService(OperationIntake intake, IDbContextFactory
         {
             var (snapshot, refusal) = await LoadAsync(db, user, snapshotId, ct);
             if (snapshot is null)
-                return CommandResult.Refused(refusal!);
+                return Refused(refusal!);
             var share = snapshot.Share!;
             (share.Status, share.StatusMessage, share.UpdatedAt) = (ShareStatus.Reverting, null, work.Now);
             work.Queue(db, OperationKind.RevertToSnapshot, share, user.UserId, RevertToSnapshotHandler.PlannedSteps, snapshot.Id);
@@ -69,17 +69,23 @@ public sealed class RevertShareService(OperationIntake intake, IDbContextFactory
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (!await db.Snapshots.AnyAsync(s => s.Id == snapshotId && s.ShareId == shareId, ct))
-                return CommandResult.Refused("This snapshot does not exist, or it is not a snapshot of this share.");
+                return CommandResult.Refused(RefusalKind.NotFound, "This snapshot does not exist, or it is not a snapshot of this share.");
         }
         return await RevertAsync(user, snapshotId, confirmed: true, ct);
     }
+
+    private const string NoSnapshot = "This snapshot does not exist, or it belongs to a project you are not a member of.";
+
+    // Absent (to this user) is not found; the share's state, the snapshot's or a newer snapshot in the way is a conflict.
+    private static CommandResult Refused(string refusal) =>
+        refusal == NoSnapshot ? CommandResult.Refused(RefusalKind.NotFound, refusal) : ShareActions.Refused(refusal);
 
     // The snapshot, tracked with its share, when the user may revert the share to it now; else why not.
     private static async Task<(Snapshot? Snapshot, string? Refusal)> LoadAsync(PortalDbContext db, CurrentUser user, Guid snapshotId, CancellationToken ct)
     {
         var shareId = await db.Snapshots.Where(s => s.Id == snapshotId).Select(s => (Guid?)s.ShareId).SingleOrDefaultAsync(ct);
         if (shareId is null)
-            return (null, "This snapshot does not exist, or it belongs to a project you are not a member of.");
+            return (null, NoSnapshot);
         var (share, refusal) = await ShareActions.LoadAsync(db, user, shareId.Value, "a revert", Revertible, ct);
         if (share is null)
             return (null, refusal);
