@@ -76,11 +76,21 @@ public sealed class OperationRecoveryLoop(
         }
     }
 
+    private int _stopped;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may stop a service its container has disposed already (a test portal disposed twice): once is enough.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            return;
         await _stopping.CancelAsync();
         await _loop.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+            _stopping.Cancel(); // disposed without a stop: the loop ends too
+        _stopping.Dispose();
+    }
 }
