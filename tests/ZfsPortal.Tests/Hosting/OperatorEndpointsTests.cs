@@ -60,12 +60,7 @@ public sealed class OperatorEndpointsTests(StorageHostFixture host) : IAsyncLife
         await StorageHostFixture.WriteFileAsync(share.Dataset!, "data.bin", RandomNumberGenerator.GetBytes(1 << 20));
         using (var sync = Process.Start("sync")!)
             await sync.WaitForExitAsync();
-        // zfs-fuse counts new blocks in `used` when their transaction group commits, which a busy machine may put off for
-        // longer than the loop below waits; a snapshot of a throw-away dataset commits the pool's open group at once.
-        var nudge = host.NewDatasetName();
-        await StorageHostFixture.RunLocalAsync(portal.Backend.ZfsPath, "create", nudge);
-        await StorageHostFixture.RunLocalAsync(portal.Backend.ZfsPath, "snapshot", $"{nudge}@commit");
-        await host.DestroyDatasetAsync(nudge);
+        await host.CommitOpenTransactionGroupAsync();
         UsageSample? sample = null;
         for (var tries = 0; tries < 40 && sample is not { UsedBytes: >= 1 << 20 }; tries++)
         {

@@ -183,6 +183,18 @@ public sealed class StorageHostFixture : IAsyncLifetime
     }
 
     /// <summary>Destroys a dataset and its snapshots, retrying while zfs says it is busy.</summary>
+    /// <summary>
+    /// zfs-fuse counts new blocks in <c>used</c> and <c>written</c> only when their transaction group commits, which a pool may
+    /// put off for tens of seconds; a snapshot of a throw-away dataset commits the pool's open group at once.
+    /// </summary>
+    public async Task CommitOpenTransactionGroupAsync()
+    {
+        var nudge = NewDatasetName();
+        await RunLocalAsync(_zfs, "create", nudge);
+        await RunLocalAsync(_zfs, "snapshot", $"{nudge}@commit");
+        await DestroyDatasetAsync(nudge);
+    }
+
     public async Task DestroyDatasetAsync(string dataset)
     {
         await RunLocalAsync(_zfs, "unmount", dataset);

@@ -57,11 +57,8 @@ public sealed class SnapshotPolicyAndRevertOnRealHostTests(StorageHostFixture ho
         await StorageHostFixture.WriteFileAsync(share.Dataset!, "report.txt", Encoding.UTF8.GetBytes("overwritten by mistake"));
         await StorageHostFixture.WriteFileAsync(share.Dataset!, "junk.bin", System.Security.Cryptography.RandomNumberGenerator.GetBytes(2 * 1024 * 1024)); // random: compression keeps zeros small
 
-        // zfs-fuse counts new blocks when their transaction group commits, which an idle pool may put off for long; a snapshot of
-        // a throw-away dataset commits the pool's open group at once (a real host's reading lags the same way, by seconds).
-        var nudge = host.NewDatasetName();
-        await StorageHostFixture.RunLocalAsync(host.Backend.ZfsPath, "create", nudge);
-        await StorageHostFixture.RunLocalAsync(host.Backend.ZfsPath, "snapshot", $"{nudge}@commit");
+        // A real host's reading lags the same way, by seconds.
+        await host.CommitOpenTransactionGroupAsync();
         var reverts = _world.Service<RevertShareService>();
         RevertPreview preview;
         for (var waited = 0; (preview = await reverts.PreviewAsync(member, snapshotId)).WrittenBytes < 1024 * 1024 && waited < 30; waited++)
