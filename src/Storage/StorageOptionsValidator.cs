@@ -94,8 +94,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
     }
 
-    // Absolute, and nothing a shell or sudo would read differently (the path itself is quoted anyway).
-    private static bool IsAbsoluteCommandPath(string path) =>
+    /// <summary>Absolute, and nothing a shell or sudo would read differently (the path itself is quoted anyway); the backend form checks the same.</summary>
+    internal static bool IsAbsoluteCommandPath(string path) =>
         path.StartsWith('/') && path.Length > 1 && !path.EndsWith('/')
         && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-');
 

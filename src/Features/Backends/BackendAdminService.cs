@@ -14,7 +14,7 @@ public sealed record BackendInput(
     string? Name, string? Host, string? Port, string? User, string? PrivateKeyPath, string? ShareExportIp, string? ServiceIp,
     string? Pools, string? DatasetPrefix, string? SnapshotPrefix, string? DatasetCreationOptions, string? NfsHelper,
     string? ZfsPath, string? ZpoolPath, string? ExportfsPath, string? SudoPath, string? GuardPath = null,
-    string? ExportsFile = null);
+    string? ExportsFile = null, string? GaneshaPath = null);
 
 public sealed record PoolView(string Pool, long? AvailableBytes, long? UsedBytes, long PromisedGiB, int Shares);
 
@@ -27,7 +27,8 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
 {
     public const string NameField = "Name", HostField = "Host", PortField = "Port", UserField = "User", KeyField = "PrivateKeyPath",
         ExportIpField = "ShareExportIp", ServiceIpField = "ServiceIp", PoolsField = "Pools", PrefixField = "DatasetPrefix",
-        SnapshotPrefixField = "SnapshotPrefix", OptionsField = "DatasetCreationOptions", HelperField = "NfsHelper", PathsField = "Paths";
+        SnapshotPrefixField = "SnapshotPrefix", OptionsField = "DatasetCreationOptions", HelperField = "NfsHelper", PathsField = "Paths",
+        GaneshaPathField = "GaneshaPath";
     private const string NotAdmin = "Only admins may manage backends.";
 
     public async Task<IReadOnlyList<BackendRow>> ListAsync(CurrentUser admin, CancellationToken ct = default)
@@ -186,6 +187,9 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             ZfsPath = Text(input.ZfsPath), ZpoolPath = Text(input.ZpoolPath), ExportfsPath = Text(input.ExportfsPath), SudoPath = Text(input.SudoPath),
             GuardPath = Text(input.GuardPath), ExportsFile = Text(input.ExportsFile),
         };
+        // Only a ganesha backend uses it; the others keep the default, so that switching a backend to ganesha later starts from it.
+        if (Text(input.GaneshaPath) is { Length: > 0 } ganeshaPath)
+            o.GaneshaPath = ganeshaPath;
         if (!NamePattern().IsMatch(o.Name)) errors[NameField] = "Use 1–64 letters, digits, dots, dashes or underscores.";
         if (!HostPattern().IsMatch(o.Host) && !IPAddress.TryParse(o.Host, out _)) errors[HostField] = "Enter the host's IP address or DNS name.";
         if (!int.TryParse(Text(input.Port), out var port) || port is < 1 or > 65535) errors[PortField] = "The SSH port is a number from 1 to 65535.";
@@ -205,6 +209,9 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             errors[PathsField] = "The guard's path must be absolute (sudoers names it), e.g. /usr/local/sbin/zfsportal-guard, or empty for none.";
         if (o.ExportsFile.Length > 0 && (!ExportsFileRule.IsValid(o.ExportsFile) || o.GuardPath.Length == 0))
             errors[PathsField] = "The exports file is /etc/exports.d/NAME.exports and needs the host guard, which writes it; or leave it empty for none.";
+        if (o.NfsHelper == GaneshaHelper.Name && !StorageOptionsValidator.IsAbsoluteCommandPath(o.GaneshaPath))
+            errors[GaneshaPathField] = "The ganesha helper's path must be absolute (sudoers names it) and hold only letters, digits, / _ . and -, " +
+                                       "e.g. /usr/local/sbin/zfsportal-ganesha.";
         if (DatasetPropertyRules.Parse(input.DatasetCreationOptions, out var optionsError) is { } options)
             o.DatasetCreationOptions = options;
         else
@@ -225,6 +232,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
             (OptionsField, input.DatasetCreationOptions, UserInput.MaxTextLength), (HelperField, input.NfsHelper, UserInput.MaxLineLength),
             (PathsField, input.ZfsPath, UserInput.MaxLineLength), (PathsField, input.ZpoolPath, UserInput.MaxLineLength),
             (PathsField, input.ExportfsPath, UserInput.MaxLineLength), (PathsField, input.SudoPath, UserInput.MaxLineLength),
+            (GaneshaPathField, input.GaneshaPath, UserInput.MaxLineLength),
         };
         var errors = new Dictionary<string, string>();
         foreach (var (field, text, max) in limits)
@@ -236,7 +244,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
     private static BackendInput ToInput(BackendOptions b) => new(b.Name, b.Host, b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), b.User,
         b.PrivateKeyPath, b.ShareExportIp, b.ServiceIp, string.Join(", ", b.Pools), b.DatasetPrefix, b.SnapshotPrefix,
         string.Join("\n", b.DatasetCreationOptions.Select(kv => $"{kv.Key}={kv.Value}")), b.NfsHelper, b.ZfsPath, b.ZpoolPath,
-        b.ExportfsPath, b.SudoPath, b.GuardPath, b.ExportsFile);
+        b.ExportfsPath, b.SudoPath, b.GuardPath, b.ExportsFile, b.GaneshaPath);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 

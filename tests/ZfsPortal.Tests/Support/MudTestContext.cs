@@ -20,6 +20,8 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
             o.SnackbarConfiguration.ShowTransitionDuration = 0;
             o.SnackbarConfiguration.HideTransitionDuration = 0;
         });
+        // The portal's localizers, as the app registers them; English (the keys) unless a test sets a culture.
+        Services.AddLocalization(o => o.ResourcesPath = "src");
     }
 
     protected void Interactive(bool interactive = true) =>
