@@ -119,6 +119,33 @@ public sealed class SnapshotScheduleRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_share_created_after_its_types_default_was_set_carries_it_and_gets_scheduled_snapshots()
+    {
+        var nightly = _world.AddShareType("nightly", t => t.SnapshotSupport = true);
+        var every10 = new SnapshotPolicyInput(ScheduleKind.Cron, 0, 0, DayOfWeek.Sunday, "*/10 * * * *", "UTC", 2);
+        Assert.True((await Policies.SetForShareTypeAsync(_world.Admin, nightly.Id, every10)).Succeeded);
+
+        var (project, member) = _world.AddProjectWithMember("later");
+        var created = await _world.RequestShareAsync(member, project, "later", "1", nightly.Id);
+        var other = await _world.RequestShareAsync(member, project, "plain", "1");
+        await _world.RunQueuedJobsAsync();
+        var shareId = created.Id!.Value;
+
+        var view = await Policies.GetAsync(member, shareId);
+        Assert.True(view!.FromShareType);
+        Assert.Equal(("*/10 * * * *", 2), (view.Schedule, view.Policy.RetentionCount));
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(1, await Runner().RunDueAsync(default));
+        await _world.RunQueuedJobsAsync();
+
+        var taken = Assert.Single(SnapshotsOf(shareId));
+        Assert.NotNull(taken.ScheduledFor);
+        Assert.Equal(SnapshotStatus.Available, taken.Status);
+        Assert.Contains(taken.ZfsName, _world.Fake.SnapshotsOf(_world.Share(shareId).Dataset!));
+        Assert.Empty(SnapshotsOf(other.Id!.Value)); // the default type has no default policy
+    }
+
+    [Fact]
     public async Task A_bad_policy_is_refused_with_the_field_it_concerns()
     {
         var (share, member, _) = await _world.AvailableShareAsync();
