@@ -48,7 +48,7 @@ public sealed class AdoptDatasetService(OperationIntake intake)
         var type = await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == request.ShareTypeId, ct);
         if (type is null || !ShareTypeQueries.OfferedTo(type, project.Id))
             return CommandResult.Refused(TypeField, "That share type does not exist or is not available to this project.");
-        var size = (int)Math.Max(1, (Math.Max(0, finding.SizeBytes ?? 0) + (1L << 30) - 1) >> 30);
+        var size = SizeGiB(finding.SizeBytes);
         if (size < type.MinSizeGiB || size > type.MaxSizeGiB)
             return CommandResult.Refused(TypeField,
                 $"The dataset holds {size} GiB, and share type '{type.Name}' takes sizes from {type.MinSizeGiB} to {type.MaxSizeGiB} GiB; choose another type.");
@@ -72,6 +72,9 @@ public sealed class AdoptDatasetService(OperationIntake intake)
             $"adopted {finding.Dataset} on backend {finding.BackendName}, {size} GiB, type {type.Name}");
         return CommandResult.Done(share.Id);
     }
+
+    /// <summary>The adopted share's size: the dataset's refquota (or usage) rounded up to whole GiB, at least 1; the dialog shows it.</summary>
+    public static int SizeGiB(long? bytes) => (int)Math.Max(1, (Math.Max(0, bytes ?? 0) + (1L << 30) - 1) >> 30);
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }
