@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static ZfsPortal.E2E.WalkThroughSteps;
 
 namespace ZfsPortal.E2E;
 
@@ -11,7 +11,6 @@ namespace ZfsPortal.E2E;
 [Collection(PortalGroup.Name)]
 public sealed class DriftAdoptTests(PortalFixture portal)
 {
-    private const float StateTimeoutMs = 30_000;
     private const string Kept = "made by hand before the portal knew it\n";
 
     [Fact]
@@ -95,6 +94,4 @@ public sealed class DriftAdoptTests(PortalFixture portal)
         await page.Locator(".mud-popover-open").GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
         await Expect(page.Locator(".mud-popover-open [role=option]")).ToHaveCountAsync(0);
     }
-
-    private static Regex Exactly(string text) => new($@"^\s*{Regex.Escape(text)}\s*$");
 }

@@ -17,7 +17,10 @@ public static partial class HostZfs
         public string Describe() => $"exit {ExitCode}; stdout: {StdOut.Trim()}; stderr: {StdErr.Trim()}";
     }
 
-    public static async Task<Result> RunAsync(string file, params string[] args)
+    public static Task<Result> RunAsync(string file, params string[] args) => RunAsync(file, [], TimeSpan.FromSeconds(30), args);
+
+    /// <summary>With more environment (a null value removes the variable) and another time limit, e.g. for scripts/storage-host.sh.</summary>
+    public static async Task<Result> RunAsync(string file, IEnumerable<(string Name, string? Value)> environment, TimeSpan limit, params string[] args)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -28,10 +31,12 @@ public static partial class HostZfs
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         psi.Environment["LC_ALL"] = "C";
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(limit);
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
     }

@@ -26,10 +26,17 @@ public sealed class PortalGroup : ICollectionFixture<PortalFixture>
 /// from snapshots, with their snapshots) and the NFS exports of their mount points.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
-    /// <summary>Where scripts/storage-host.sh writes backend.json; it honours ZFSPORTAL_HOST_DIR, and so do the tests.</summary>
-    public static string BackendJsonPath { get; } = LocalBackend.DefaultPath();
+    /// <summary>The default host's: where scripts/storage-host.sh writes backend.json; it honours ZFSPORTAL_HOST_DIR, and so do the tests.</summary>
+    public PortalFixture() : this(LocalBackend.DefaultPath())
+    {
+    }
+
+    /// <summary>A portal against another host's backend.json (a subclass brings that host up in <see cref="BeforeStartAsync"/>).</summary>
+    protected PortalFixture(string backendJsonPath) => BackendJsonPath = backendJsonPath;
+
+    public string BackendJsonPath { get; }
     public const string ChromiumPath = "/usr/bin/chromium";
 
     /// <summary>How every session's console reports a Content-Security-Policy refusal (see <see cref="NewSessionAsync"/>).</summary>
@@ -79,11 +86,13 @@ public sealed class PortalFixture : IAsyncLifetime
                 "`apt-get install -y --no-install-recommends chromium` (the project's test script installs it for CI; " +
                 "`bash scripts/storage-host.sh up` sets up the storage host the tests also need). Never run `playwright install`.");
 
-        // Screenshots are per run: drop the previous run's.
+        // Screenshots are per run: drop the previous run's (not those of this run's other fixture).
         if (Directory.Exists(ScreenshotDirectory))
             foreach (var png in Directory.EnumerateFiles(ScreenshotDirectory, "*.png"))
-                File.Delete(png);
+                if (File.GetLastWriteTimeUtc(png) < Process.GetCurrentProcess().StartTime.ToUniversalTime())
+                    File.Delete(png);
 
+        await BeforeStartAsync();
         var backend = LocalBackend.Read(BackendJsonPath);
         (Pool, DatasetPrefix, ShareExportIp) = (backend.Pools[0], backend.DatasetPrefix, backend.ShareExportIp);
         await CheckPoolIsUpAsync();
@@ -176,6 +185,12 @@ public sealed class PortalFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Brings up what the portal's host needs before the portal starts (nothing for the default host, which is up already).</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Takes down what <see cref="BeforeStartAsync"/> brought up, once the portal has stopped; returns what went wrong.</summary>
+    protected virtual Task<string?> AfterStopAsync() => Task.FromResult<string?>(null);
+
     public async Task DisposeAsync()
     {
         var problems = new List<string>();
@@ -213,6 +228,14 @@ public sealed class PortalFixture : IAsyncLifetime
             await Try("stopping the portal", () => _factory.DisposeAsync().AsTask());
             _factory = null;
         }
+
+        // A host of the fixture's own goes first: its `down` takes its pool (and what holds the datasets open, such as an NFS
+        // server) away, so the loop below finds nothing left of that host's datasets.
+        await Try("taking the host down", async () =>
+        {
+            if (await AfterStopAsync() is { } hostProblem)
+                problems.Add(hostProblem);
+        });
 
         // Newest first; what fails (e.g. a share whose snapshot a clone still depends on) gets a second pass.
         var left = _datasets.OrderByDescending(d => d.Value).Select(d => d.Key).ToList();

@@ -5,19 +5,20 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static ZfsPortal.E2E.WalkThroughSteps;
 
 namespace ZfsPortal.E2E;
 
 /// <summary>
 /// The seed's walk-through (issue 3) as the demo tenant in the browser: create, allow NFS access, snapshot,
 /// share from the snapshot, extend, shrink, a refused shrink, deny, delete — each seen on the page as it updates
-/// itself over the circuit (no reload), and each read back on the real host with local zfs and exportfs.
+/// itself over the circuit (no reload), and each read back on the real host with local zfs and exportfs. This one proves the
+/// exportfs helper (the default host's): the export table and local reads. GaneshaSeedWalkThroughTests proves the ganesha
+/// helper with a real NFS client.
 /// </summary>
 [Collection(PortalGroup.Name)]
 public sealed class SeedWalkThroughTests(PortalFixture portal, ITestOutputHelper output)
 {
-    /// <summary>Per state change: generous on a busy 2-core machine, but bounded.</summary>
-    private const float StateTimeoutMs = 30_000;
     private const string ShareName = "zfsvol";
     private const string CopyName = "zfsvol-copy";
     private const string SnapshotName = "snap1";
@@ -240,26 +241,6 @@ public sealed class SeedWalkThroughTests(PortalFixture portal, ITestOutputHelper
         }
     }
 
-    /// <summary>Opens Extend or Shrink, enters the size and submits; the dialog closes once the request is accepted.</summary>
-    private static async Task ResizeAsync(BrowserSession s, string button, string size)
-    {
-        await Expect(s.Page.Locator($"[data-testid={button}]")).ToBeEnabledAsync(new() { Timeout = StateTimeoutMs });
-        await s.ClickPastSnackbarsAsync(s.Page.Locator($"[data-testid={button}]"));
-        await Expect(s.Dialog).ToHaveCountAsync(1);
-        await s.Dialog.Locator("#resize-size").FillAsync(size);
-        await s.Dialog.Locator("[data-testid=dialog-submit]").ClickAsync();
-        await Expect(s.Dialog).ToHaveCountAsync(0);
-    }
-
-    /// <summary>Deletes the share whose page is open and waits until the page says it is gone.</summary>
-    private static async Task DeleteShownShareAsync(BrowserSession s)
-    {
-        await Expect(s.Page.Locator("[data-testid=share-delete]")).ToBeEnabledAsync();
-        await s.ClickPastSnackbarsAsync(s.Page.Locator("[data-testid=share-delete]"));
-        await s.AnswerDialogAsync("Delete");
-        await Expect(s.Page.Locator("[data-testid=share-deleted]")).ToBeVisibleAsync(new() { Timeout = StateTimeoutMs });
-    }
-
     /// <summary>
     /// Records, in the page, every status the share page's chip shows (per share name), as the DOM changes: a
     /// state that lasts only a moment is still seen, which polling from the test could miss.
@@ -293,11 +274,7 @@ public sealed class SeedWalkThroughTests(PortalFixture portal, ITestOutputHelper
         return seen;
     }
 
-    private static Guid ShareIdOf(string url) => Guid.Parse(BrowserSession.SharePageUrl().Match(url).Groups[1].Value);
-
     private string DatasetOf(Guid shareId) => $"{portal.Pool}/{portal.DatasetPrefix}{shareId.ToString("D").Replace('-', '_')}";
-
-    private static Regex Exactly(string text) => new($@"^\s*{Regex.Escape(text)}\s*$");
 
     private static async Task<string> MountpointAsync(string dataset)
     {
