@@ -70,6 +70,15 @@ public sealed class InputLimitsTests : PortalPageTestContext
             { { d => d.Submit, _ => Task.FromResult(Refused()) } }));
 
     [Fact]
+    public async Task The_share_type_snapshot_policy_dialog_limits_its_fields() =>
+        Assert.Empty(await DialogFieldsWithoutLimitAsync(new DialogParameters<ShareTypeSnapshotPolicyDialog>
+        {
+            { d => d.TypeName, "default" },
+            { d => d.Existing, new(ZfsPortal.Data.ScheduleKind.Cron, 0, 0, DayOfWeek.Sunday, "0 * * * *", "UTC", 3) },
+            { d => d.Submit, _ => Task.FromResult(Refused()) },
+        }));
+
+    [Fact]
     public async Task The_resize_dialog_limits_its_field() =>
         Assert.Empty(await DialogFieldsWithoutLimitAsync(new DialogParameters<ResizeDialog>
             { { d => d.CurrentSize, 5 }, { d => d.Grow, true }, { d => d.Submit, _ => Task.FromResult(Refused()) } }));
