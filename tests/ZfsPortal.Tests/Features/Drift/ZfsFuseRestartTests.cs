@@ -47,10 +47,15 @@ public sealed class ZfsFuseRestartTests(StorageHostFixture host, ITestOutputHelp
         output.WriteLine($"{lost.Count} of {drill.Rules} rules (and {drill.Shares.Count} mounts) lost; all back {repair.TotalMilliseconds:0} ms after zfs answered");
         foreach (var l in lost)
             output.WriteLine($"  lost: {l}");
+        // The last repairs finish their operation just after their last host command.
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); await RepairsUnderWayAsync(portal) && clock.Elapsed < Limit;)
+            await Task.Delay(100);
         await using (var log = await portal.Db.CreateDbContextAsync())
         {
             foreach (var r in await log.ReconcileRuns.OrderBy(r => r.StartedAt).ToListAsync())
                 output.WriteLine($"pass {r.StartedAt:HH:mm:ss.fff} {r.Trigger}: {r.DurationMs} ms, {r.Findings} found, {r.Repairs} queued {r.Failure}");
+            foreach (var o in await log.Operations.Where(o => o.Kind == OperationKind.RepairShare).OrderBy(o => o.CreatedAt).ToListAsync())
+                output.WriteLine($"repair {o.CreatedAt:HH:mm:ss.fff} started {o.StartedAt:HH:mm:ss.fff} finished {o.FinishedAt:HH:mm:ss.fff} {o.State} {o.RequestedByUserId} {o.Message}");
         }
 
         Assert.Empty(lost);
@@ -65,6 +70,13 @@ public sealed class ZfsFuseRestartTests(StorageHostFixture host, ITestOutputHelp
             Assert.Contains(commands, c => c.EndsWith($" mount {dataset}", StringComparison.Ordinal));
         Assert.True(await db.Operations.CountAsync(o => o.Kind == OperationKind.RepairShare && o.RequestedByUserId == "reconciler"
                                                         && o.State == OperationState.Succeeded) >= drill.Shares.Count);
+    }
+
+    private static async Task<bool> RepairsUnderWayAsync(TestPortal portal)
+    {
+        await using var db = await portal.Db.CreateDbContextAsync();
+        return await db.Operations.AnyAsync(o => o.Kind == OperationKind.RepairShare
+                                                 && (o.State == OperationState.Queued || o.State == OperationState.Running));
     }
 
     // By name, not by directory: a share the portal never mounted again has none.
