@@ -143,17 +143,7 @@ internal static class Proc
     }
 
     /// <summary>Pids whose command name (comm) is exactly this.</summary>
-    public static List<int> ByName(string comm) => Directory.EnumerateDirectories("/proc")
-        .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid), Pid: pid))
-        .Where(p => p.Ok && Comm(p.Dir) == comm)
-        .Select(p => p.Pid)
-        .ToList();
-
-    private static string? Comm(string dir)
-    {
-        try { return File.ReadAllText(Path.Combine(dir, "comm")).Trim(); }
-        catch (IOException) { return null; }
-    }
+    public static List<int> ByName(string comm) => LocalProcesses.PidsByComm(comm);
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, params string[] args)
     {

@@ -50,6 +50,7 @@ internal static class DrillMain
             await Drill("diskfull", async () => rows.Add(await FaultDrills.DiskFullAsync(host, runId, options.Repeats, log, ct)));
             await Drill("sshd", async () => rows.Add(await FaultDrills.SshdAsync(host, runId, options.Repeats, log, ct)));
             await Drill("freeze", async () => rows.Add(await FaultDrills.FreezeAsync(host, runId, options.Repeats, log, ct)));
+            await Drill("restart", async () => rows.Add(await RestartDrill.RunAsync(host, runId, options.Repeats, log, ct)));
             await Drill("kill", async () => rows.AddRange(await KillDrill.RunAsync(host, runId, options.Runs, log, ct)));
         }
         finally

@@ -5,7 +5,7 @@ namespace ZfsPortal.Drills;
 /// <summary>Command-line options; the defaults are what issue 10 asks for.</summary>
 internal sealed class DrillOptions
 {
-    /// <summary>The drills run without being named; freeze stops the machine's one zfs-fuse and only runs when named.</summary>
+    /// <summary>The drills run without being named; freeze and restart stop the machine's one zfs-fuse and only run when named.</summary>
     public static readonly string[] Default = ["kill", "sshd", "poolfull", "diskfull", "hostile", "hostile-browser"];
 
     public HashSet<string> Only { get; private set; } = [.. Default];
@@ -13,7 +13,7 @@ internal sealed class DrillOptions
     /// <summary>Kills per operation kind.</summary>
     public int Runs { get; private set; } = 20;
 
-    /// <summary>Repeats of the sshd, freeze, pool-full and disk-full drills.</summary>
+    /// <summary>Repeats of the sshd, freeze, restart, pool-full and disk-full drills.</summary>
     public int Repeats { get; private set; } = 3;
 
     public string Output { get; private set; } = "";
@@ -28,8 +28,8 @@ internal sealed class DrillOptions
             {
                 case "--only":
                     o.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-                    if (o.Only.FirstOrDefault(d => d != "freeze" && !Default.Contains(d)) is { } unknown)
-                        throw new ArgumentException($"Unknown drill {unknown}; the drills are {string.Join(", ", Default)} and freeze.");
+                    if (o.Only.FirstOrDefault(d => d is not ("freeze" or "restart") && !Default.Contains(d)) is { } unknown)
+                        throw new ArgumentException($"Unknown drill {unknown}; the drills are {string.Join(", ", Default)}, freeze and restart.");
                     // hostile is both halves, the services and the browser; hostile-browser alone is the browser's.
                     if (o.Only.Contains("hostile"))
                         o.Only.Add("hostile-browser");
@@ -40,9 +40,10 @@ internal sealed class DrillOptions
                 case "-h" or "--help":
                     Console.WriteLine("""
                         dotnet run -c Release --project drills/ZfsPortal.Drills [-- options]     (as root, like storage-host.sh)
-                          --only LIST    drills to run: kill,sshd,poolfull,diskfull,hostile (default: all of them) and freeze;
+                          --only LIST    drills to run: kill,sshd,poolfull,diskfull,hostile (default: all of them), freeze, restart;
                                          hostile is the services and the browser (Chromium), hostile-browser the browser only
-                                         (freeze SIGSTOPs the machine's one zfs-fuse, every pool: only when no one else works)
+                                         (freeze SIGSTOPs the machine's one zfs-fuse, restart restarts it, every pool with it:
+                                         only when no one else works)
                           --runs N       kills per operation kind (20)        --repeats N   runs of the other drills (3)
                           --out FILE     the results table (drills/results/drills-<time>.md)
                         Environment: ZFSPORTAL_DRILL_HOST_DIR, _USER, _PORT, _POOL, _BACKEND name another drill host;

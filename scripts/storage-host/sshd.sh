@@ -161,6 +161,15 @@ verify_chain() {
   else
     fail "over ssh, the guard did not refuse 'zpool destroy' (exit $rc: ${out:-no output}); reinstall it with 'up'"
   fi
+  # A portal dataset name, but without setuid=off and devices=off: refused before zfs runs (ADR 32), so nothing is made.
+  local first=${GUARD_PREFIXES%% *}
+  rc=0; out=$(ssh_host "${g[@]}" "$ZFS" create "$POOL/${first}guard_selftest" 2>&1) || rc=$?
+  if [[ $rc == 126 && $out == *"without -o devices=off -o setuid=off"* ]]; then
+    printf '  ok    the guard refuses a zfs create without setuid=off and devices=off
+'
+  else
+    fail "over ssh, the guard did not refuse a create without setuid=off and devices=off (exit $rc: ${out:-no output}); reinstall it with 'up'"
+  fi
   local cmd
   for cmd in "$ZFS get -H -o value name $POOL" "/usr/bin/id -u"; do
     # shellcheck disable=SC2086 # the words of $cmd are meant to split

@@ -21,6 +21,10 @@ public enum DriftKind
     ErrorShareHasDataset,
     /// <summary>A pool the backend lists is not on the host.</summary>
     PoolMissing,
+    /// <summary>A share's dataset is on the host but not mounted (the host's ZFS service restarted without mounting): mounted again.</summary>
+    NotMounted,
+    /// <summary>The root of one of the backend's pools is not mounted: reported; the first share mounted again mounts it first.</summary>
+    PoolRootNotMounted,
 }
 
 /// <summary>One pass of the reconciler over a backend: when, how long, what it found and what it did (or, dry, would do).</summary>

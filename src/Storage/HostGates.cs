@@ -25,6 +25,9 @@ internal sealed class HostGates
     /// </summary>
     public SemaphoreSlim ExportTable { get; } = new(1, 1);
 
+    /// <summary>Looking at a pool's root and mounting it before a share below it is mounted again (<see cref="IHostMounts"/>), one at a time.</summary>
+    public SemaphoreSlim PoolRoots { get; } = new(1, 1);
+
     /// <summary>zfs create, receive, clone, mount, unmount.</summary>
     public SemaphoreSlim Mounts { get; } = new(MountingCommandsAtOnce, MountingCommandsAtOnce);
 

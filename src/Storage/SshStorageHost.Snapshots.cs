@@ -181,7 +181,8 @@ public sealed partial class SshStorageHost
     public async Task CopyFromSnapshotAsync(
         string snapshot, string newDataset, IReadOnlyDictionary<string, string> properties, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(properties);
+        // A create or clone carries them in its argv; a copy gets them with its properties after the receive.
+        properties = HardenedProperties.Apply(properties, nameof(properties));
         var send = _zfs.Send(snapshot);
         var receive = _zfs.Receive(newDataset);
         var received = $"{newDataset}@{snapshot[(snapshot.IndexOf('@', StringComparison.Ordinal) + 1)..]}";

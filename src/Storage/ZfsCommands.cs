@@ -29,11 +29,14 @@ public sealed partial class ZfsCommands(BackendOptions backend)
         return Zfs("get", "-H", "-p", "-o", "name,property,value", string.Join(',', properties), dataset);
     }
 
-    /// <summary><c>zfs create -o k=v … DATASET</c>, options in ordinal key order so the argv is reproducible.</summary>
+    /// <summary>
+    /// <c>zfs create -o k=v … DATASET</c>, options in ordinal key order so the argv is reproducible, always with
+    /// <see cref="HardenedProperties"/> among them.
+    /// </summary>
     public IReadOnlyList<string> CreateDataset(string dataset, IReadOnlyDictionary<string, string> properties)
     {
         ZfsNames.ValidateDataset(dataset);
-        return Zfs(["create", .. Options(properties), dataset]);
+        return Zfs(["create", .. Options(HardenedProperties.Apply(properties, nameof(properties))), dataset]);
     }
 
     /// <summary>
@@ -95,6 +98,7 @@ public sealed partial class ZfsCommands(BackendOptions backend)
         ZfsNames.ValidateDataset(dataset);
         ZfsNames.ValidatePropertyName(property);
         ZfsNames.ValidatePropertyValue(property, value);
+        HardenedProperties.Check(property, value, nameof(value));
         return Zfs("set", $"{property}={value}", dataset);
     }
 
@@ -121,6 +125,13 @@ public sealed partial class ZfsCommands(BackendOptions backend)
     {
         ZfsNames.ValidateDataset(dataset);
         return Zfs("mount", dataset);
+    }
+
+    /// <summary><c>zfs mount POOL</c>: the pool's root, before a share below it is mounted again after the host's ZFS service restarted.</summary>
+    public IReadOnlyList<string> MountPool(string pool)
+    {
+        ZfsNames.ValidatePool(pool);
+        return Zfs("mount", pool);
     }
 
     /// <summary><c>zfs destroy DATASET</c> of a filesystem: never <c>-r</c>/<c>-R</c>, so snapshots and clones stop it.</summary>
@@ -176,12 +187,12 @@ public sealed partial class ZfsCommands(BackendOptions backend)
         return [.. argv.Take(argv.Count - 1), "-r", dataset];
     }
 
-    /// <summary><c>zfs clone -o k=v … SNAPSHOT DATASET</c>, options in ordinal key order.</summary>
+    /// <summary><c>zfs clone -o k=v … SNAPSHOT DATASET</c>, options in ordinal key order, <see cref="HardenedProperties"/> among them.</summary>
     public IReadOnlyList<string> Clone(string snapshot, string dataset, IReadOnlyDictionary<string, string> properties)
     {
         ZfsNames.ValidateSnapshot(snapshot);
         ZfsNames.ValidateDataset(dataset);
-        return Zfs(["clone", .. Options(properties), snapshot, dataset]);
+        return Zfs(["clone", .. Options(HardenedProperties.Apply(properties, nameof(properties))), snapshot, dataset]);
     }
 
     /// <summary><c>zfs send SNAPSHOT</c>, the first half of a copy (see <see cref="ShellQuote.Pipeline"/>).</summary>

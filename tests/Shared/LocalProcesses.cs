@@ -22,6 +22,19 @@ internal static class LocalProcesses
         }
     }
 
+    /// <summary>Pids whose command name (comm) is exactly <paramref name="comm"/>, read from /proc.</summary>
+    public static List<int> PidsByComm(string comm) => Directory.EnumerateDirectories("/proc")
+        .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid), Pid: pid))
+        .Where(p => p.Ok && Comm(p.Dir) == comm)
+        .Select(p => p.Pid)
+        .ToList();
+
+    private static string? Comm(string dir)
+    {
+        try { return File.ReadAllText(Path.Combine(dir, "comm")).Trim(); }
+        catch (IOException) { return null; }
+    }
+
     /// <summary>The pids whose parent is <paramref name="parent"/> (e.g. an sshd's sessions), read from /proc.</summary>
     public static List<int> ChildPids(int parent)
     {

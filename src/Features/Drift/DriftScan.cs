@@ -23,7 +23,7 @@ public sealed record Finding(DriftKind Kind, string Message, Guid? ShareId = nul
 
     /// <summary>True for what a repair operation puts right (or, for a gone dataset, records on the share).</summary>
     public bool NeedsRepair => !Recorded && Kind is DriftKind.DatasetGone or DriftKind.SnapshotGone or DriftKind.ExportsDiffer
-        or DriftKind.ExportsFileDiffers or DriftKind.RefquotaDiffers or DriftKind.PropertyDiffers;
+        or DriftKind.ExportsFileDiffers or DriftKind.RefquotaDiffers or DriftKind.PropertyDiffers or DriftKind.NotMounted;
 }
 
 /// <summary>The findings of one comparison, the shares a repair is due for, the commands those repairs run, and the shares skipped.</summary>
@@ -37,7 +37,8 @@ public sealed record ScanResult(IReadOnlyList<Finding> Findings, IReadOnlyList<G
 public static class DriftScan
 {
     /// <summary>What the pool read asks for, besides the share types' own properties.</summary>
-    public static readonly IReadOnlyList<string> BaseProperties = ["type", "mountpoint", "refquota", "used", "sharenfs"];
+    public static readonly IReadOnlyList<string> BaseProperties =
+        ["type", "mountpoint", "refquota", "used", "sharenfs", "mounted", "canmount", .. HardenedProperties.Values.Keys];
 
     public static ScanResult Compare(BackendOptions backend, IReadOnlyList<ShareRecord> shares, HostState host)
     {
@@ -53,6 +54,13 @@ public static class DriftScan
                 findings.Add(new Finding(DriftKind.PoolMissing,
                     $"Pool {pool} of backend '{backend.Name}' is not on the host: its shares cannot be reached. Import the pool on the host " +
                     "(zpool import), or remove it from the backend's pools if it is gone for good."));
+            }
+            else if (tree.TryGetValue(pool, out var root) && Unmounted(root))
+            {
+                findings.Add(new Finding(DriftKind.PoolRootNotMounted,
+                    $"The root of pool {pool} of backend '{backend.Name}' is not mounted (the host's ZFS service restarted without mounting its " +
+                    "datasets?). The reconciler mounts it before the first share it mounts again; if this stays, mount it on the host " +
+                    $"(zfs mount {pool}) before anything below it is mounted.", Dataset: pool));
             }
         }
 
@@ -158,9 +166,32 @@ public static class DriftScan
             }
         }
 
+        // A host that does not say (no row for it) is not judged.
+        foreach (var (key, value) in HardenedProperties.Values.Where(p => props.TryGetValue(p.Key, out var have) && have != p.Value))
+        {
+            findings.Add(new Finding(DriftKind.PropertyDiffers,
+                $"{share.Dataset} has {key}={props[key]}, but the portal keeps {key}={value} on every share, so " +
+                "that nothing a tenant puts there gives root on the host: put back.", share.Id, Dataset: share.Dataset));
+            commands.Add(Shown(zfs.SetProperty(share.Dataset, key, value)));
+        }
+
         var mountpoint = share.Mountpoint ?? props.GetValueOrDefault("mountpoint");
         if (mountpoint is null || !mountpoint.StartsWith('/'))
         {
+            return;
+        }
+
+        if (Unmounted(props))
+        {
+            findings.Add(new Finding(DriftKind.NotMounted,
+                $"The dataset {share.Dataset} of share {share.Name} is not mounted, so its clients find nothing at {mountpoint} (the host's " +
+                "ZFS service restarted without mounting its datasets?): mounted again and its exports applied anew.", share.Id, Dataset: share.Dataset));
+            var pool = share.Dataset.Split('/')[0];
+            if (tree.TryGetValue(pool, out var root) && Unmounted(root))
+                commands.Add(Shown(zfs.MountPool(pool)));
+            commands.Add(Shown(zfs.Mount(share.Dataset)));
+            // Exported anew from nothing, so that the kernel's export follows the new mount.
+            commands.AddRange(ExportPlans.For(backend, new NfsExport(share.Dataset, mountpoint, share.Rules), [], props.GetValueOrDefault("sharenfs")).Select(Shown));
             return;
         }
 
@@ -185,6 +216,10 @@ public static class DriftScan
             commands.AddRange(ExportPlans.For(backend, export, host.Table, props.GetValueOrDefault("sharenfs")).Select(Shown));
         }
     }
+
+    /// <summary>A filesystem that should be mounted and is not; a host that does not say (no <c>mounted</c> row) counts as mounted.</summary>
+    public static bool Unmounted(IReadOnlyDictionary<string, string> props) =>
+        props.GetValueOrDefault("mounted") == "no" && props.GetValueOrDefault("canmount") is not ("off" or "noauto");
 
     public static string GoneMessage(string dataset, string backend) =>
         $"The dataset {dataset} is gone from backend '{backend}': it was destroyed outside the portal, and the share's data with it. " +

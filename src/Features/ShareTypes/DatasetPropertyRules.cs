@@ -1,4 +1,5 @@
 using ZfsPortal.Features.Common;
+using ZfsPortal.Storage;
 using System.Text.RegularExpressions;
 
 namespace ZfsPortal.Features.ShareTypes;
@@ -32,8 +33,9 @@ public static partial class DatasetPropertyRules
         ["acltype"] = v => v is "off" or "noacl" or "posix" or "posixacl" or "nfsv4",
         ["snapdir"] = v => v is "hidden" or "visible",
         ["exec"] = IsOnOff,
-        ["setuid"] = IsOnOff,
-        ["devices"] = IsOnOff,
+        // Only off: the portal keeps both off on every share (HardenedProperties), so "on" would be a promise it breaks.
+        ["setuid"] = v => v is "off",
+        ["devices"] = v => v is "off",
     };
 
     public static IReadOnlyCollection<string> Names => Allowed.Keys;
@@ -43,6 +45,8 @@ public static partial class DatasetPropertyRules
     {
         if (!Allowed.TryGetValue(name, out var accepts))
             return $"'{name}' is not a property share types may set; allowed: {string.Join(", ", Allowed.Keys.Order(StringComparer.Ordinal))}.";
+        if (HardenedProperties.Values.TryGetValue(name, out var only) && value != only && IsOnOff(value))
+            return $"The portal keeps {name}={only} on every share, so that a program or device file a tenant puts there never gives root on the host; share types cannot turn it on.";
         return accepts(value) ? null : $"'{value}' is not a valid value for {name}.";
     }
 

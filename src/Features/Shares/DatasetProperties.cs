@@ -8,9 +8,12 @@ public static class DatasetProperties
 {
     /// <summary>Properties the portal controls itself; creation options may not override them.</summary>
     public static readonly IReadOnlySet<string> Reserved =
-        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "quota", "refquota", "sharenfs", "readonly", "mountpoint" };
+        new HashSet<string>(["quota", "refquota", "sharenfs", "readonly", "mountpoint", .. HardenedProperties.Values.Keys], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Backend options first, then the share type's, then the size as <c>refquota</c>.</summary>
+    /// <summary>
+    /// Backend options first, then the share type's, then the size as <c>refquota</c> and <see cref="HardenedProperties"/>: a create,
+    /// a share from a snapshot (clone, or copy then set) and an adopt all set them.
+    /// </summary>
     public static Dictionary<string, string> ForNewShare(
         BackendOptions backend, IReadOnlyDictionary<string, string> shareTypeProperties, int sizeGiB)
     {
@@ -22,6 +25,8 @@ public static class DatasetProperties
         }
         // refquota, not quota: snapshots do not eat into the size the client sees in df.
         properties["refquota"] = $"{sizeGiB}G";
+        foreach (var (key, value) in HardenedProperties.Values)
+            properties[key] = value;
         return properties;
     }
 

@@ -21,7 +21,7 @@ public sealed class GuardedCommandsTests
         Assert.Equal([.. prefix, "/usr/sbin/zfs", "get", "-H", "-p", "-o", "name,property,value", "used", "tank/s"], _zfs.GetProperties("tank/s", ["used"]));
         Assert.Equal([.. prefix, "/usr/sbin/zpool", "list", "-H", "-o", "name"], _zfs.ListPools());
         Assert.Equal([.. prefix, "/usr/sbin/exportfs", "-v"], _zfs.ListExports());
-        Assert.Equal([.. prefix, "/usr/sbin/zfs", "clone", "-o", "refquota=1G", "tank/s@x", "tank/c"],
+        Assert.Equal([.. prefix, "/usr/sbin/zfs", "clone", "-o", "devices=off", "-o", "refquota=1G", "-o", "setuid=off", "tank/s@x", "tank/c"],
             _zfs.Clone("tank/s@x", "tank/c", new Dictionary<string, string> { ["refquota"] = "1G" }));
         Assert.Equal([.. prefix, "/usr/sbin/zpool", "destroy", "zfsportal_guard_probe"], _zfs.GuardProbe());
         Assert.Equal([.. prefix, "/usr/sbin/zfs", "send", "tank/s@x", "|", "/usr/sbin/zfs", "receive", "tank/c"], _zfs.GuardedCopy("tank/s@x", "tank/c"));
@@ -30,7 +30,7 @@ public sealed class GuardedCommandsTests
 
     [Fact]
     public void Without_a_guard_the_argv_is_as_before() =>
-        Assert.Equal(["/usr/bin/sudo", "-n", "/usr/sbin/zfs", "clone", "-o", "refquota=1G", "tank/s@x", "tank/c"],
+        Assert.Equal(["/usr/bin/sudo", "-n", "/usr/sbin/zfs", "clone", "-o", "devices=off", "-o", "refquota=1G", "-o", "setuid=off", "tank/s@x", "tank/c"],
             new ZfsCommands(new BackendOptions()).Clone("tank/s@x", "tank/c", new Dictionary<string, string> { ["refquota"] = "1G" }));
 
     [Fact]

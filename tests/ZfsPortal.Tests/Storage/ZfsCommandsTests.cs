@@ -36,13 +36,24 @@ public sealed class ZfsCommandsTests
     [Fact]
     public void CreateDataset_passes_each_property_as_o_key_value_in_key_order() =>
         Assert.Equal(
-            ["/usr/bin/sudo", "-n", "/usr/sbin/zfs", "create", "-o", "compression=lz4", "-o", "refquota=1G", "tank/share_1"],
+            ["/usr/bin/sudo", "-n", "/usr/sbin/zfs", "create", "-o", "compression=lz4", "-o", "devices=off", "-o", "refquota=1G", "-o", "setuid=off", "tank/share_1"],
             _zfs.CreateDataset("tank/share_1", new Dictionary<string, string> { ["refquota"] = "1G", ["compression"] = "lz4" }));
 
     [Fact]
-    public void CreateDataset_without_properties_is_plain_create() =>
-        Assert.Equal(["/usr/bin/sudo", "-n", "/usr/sbin/zfs", "create", "tank/a/b"],
+    public void CreateDataset_without_properties_still_turns_setuid_and_devices_off() =>
+        Assert.Equal(["/usr/bin/sudo", "-n", "/usr/sbin/zfs", "create", "-o", "devices=off", "-o", "setuid=off", "tank/a/b"],
             _zfs.CreateDataset("tank/a/b", new Dictionary<string, string>()));
+
+    [Theory]
+    [InlineData("setuid")]
+    [InlineData("devices")]
+    public void Setuid_or_devices_on_is_never_built(string property)
+    {
+        Assert.Throws<ArgumentException>(() => _zfs.CreateDataset("tank/x", new Dictionary<string, string> { [property] = "on" }));
+        Assert.Throws<ArgumentException>(() => _zfs.Clone("tank/x@s", "tank/y", new Dictionary<string, string> { [property] = "on" }));
+        Assert.Throws<ArgumentException>(() => _zfs.SetProperty("tank/x", property, "on"));
+        Assert.Equal([.. Zfs, "set", $"{property}=off", "tank/x"], _zfs.SetProperty("tank/x", property, "off"));
+    }
 
     [Fact]
     public void GetPoolCapacity_reads_available_and_used_of_the_pool_dataset() =>
@@ -200,7 +211,7 @@ public sealed class ZfsCommandsTests
 
     [Fact]
     public void Clone_passes_properties_as_o_options_before_the_snapshot_and_the_new_dataset() =>
-        Assert.Equal([.. Zfs, "clone", "-o", "compression=lz4", "-o", "refquota=1G", "tank/share_1@s", "tank/share_2"],
+        Assert.Equal([.. Zfs, "clone", "-o", "compression=lz4", "-o", "devices=off", "-o", "refquota=1G", "-o", "setuid=off", "tank/share_1@s", "tank/share_2"],
             _zfs.Clone("tank/share_1@s", "tank/share_2", new Dictionary<string, string> { ["refquota"] = "1G", ["compression"] = "lz4" }));
 
     [Fact]

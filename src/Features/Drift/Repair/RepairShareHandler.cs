@@ -9,12 +9,13 @@ namespace ZfsPortal.Features.Drift.Repair;
 /// <summary>
 /// Puts one share's host state back as its records say, after a reconcile found it differs: every step looks at the host again
 /// first, so a rerun (or a repair that finds the drift gone) changes nothing. A dataset that is gone is not repairable: the share
-/// goes to error with the sentence that says so. Snapshots gone from the host are marked error. It takes turns with access rule
-/// syncs of the same share (both apply the whole export set).
+/// goes to error with the sentence that says so. Snapshots gone from the host are marked error. A dataset left unmounted (the host's
+/// ZFS service restarted) is mounted again, its pool's root first, and then exported anew. It takes turns with access rule syncs of
+/// the same share (both apply the whole export set).
 /// </summary>
 public sealed class RepairShareHandler(ShareHosts shareHosts) : IOperationHandler
 {
-    public const int PlannedSteps = 4;
+    public const int PlannedSteps = 5;
 
     public OperationKind Kind => OperationKind.RepairShare;
 
@@ -36,8 +37,10 @@ public sealed class RepairShareHandler(ShareHosts shareHosts) : IOperationHandle
             .ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value, StringComparer.Ordinal);
         var props = await run.StepAsync($"Read {share.Dataset}", async note =>
         {
-            var found = await host.GetDatasetPropertiesAsync(share.Dataset, ["mountpoint", "refquota", .. typeProperties.Keys], ct);
-            note.Detail = found is null ? "not on the host" : $"mountpoint {found["mountpoint"]}, refquota {found["refquota"]}";
+            var found = await host.GetDatasetPropertiesAsync(share.Dataset,
+                ["mountpoint", "refquota", "mounted", "canmount", .. HardenedProperties.Values.Keys, .. typeProperties.Keys], ct);
+            note.Detail = found is null ? "not on the host"
+                : $"mountpoint {found["mountpoint"]}, refquota {found["refquota"]}, mounted {found.GetValueOrDefault("mounted")}";
             return found;
         }, ct);
         if (props is null)
@@ -60,7 +63,8 @@ public sealed class RepairShareHandler(ShareHosts shareHosts) : IOperationHandle
         var fixes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (share.Status == ShareStatus.Available && DriftScan.Bytes(props["refquota"]) != DatasetProperties.GiB(share.SizeGiB))
             fixes["refquota"] = $"{share.SizeGiB}G";
-        foreach (var (key, value) in typeProperties.Where(p => !string.Equals(props.GetValueOrDefault(p.Key), p.Value, StringComparison.OrdinalIgnoreCase)))
+        foreach (var (key, value) in typeProperties.Concat(HardenedProperties.Values)
+                     .Where(p => !string.Equals(props.GetValueOrDefault(p.Key), p.Value, StringComparison.OrdinalIgnoreCase)))
             fixes[key] = value;
         if (fixes.Count > 0)
         {
@@ -78,9 +82,20 @@ public sealed class RepairShareHandler(ShareHosts shareHosts) : IOperationHandle
             .Where(r => r.ShareId == share.Id && r.State == AccessRuleState.Active).ToListAsync(ct), ct);
         var wanted = rules.Select(r => new NfsClientRule(AccessTarget.TryParse(r.Target, out _)!, r.Level, r.RootSquash)).ToList();
         var mountpoint = share.Mountpoint ?? props["mountpoint"];
+        var remounted = DriftScan.Unmounted(props);
+        if (remounted)
+        {
+            await run.StepAsync($"Mount {share.Dataset} again", async note =>
+            {
+                var mounts = host as IHostMounts ?? throw new InvalidOperationException("This portal's storage host cannot mount datasets.");
+                note.Detail = await mounts.MountAsync(share.Dataset, ct);
+            }, ct);
+        }
+
         await run.StepAsync($"Export {share.Dataset} to its {wanted.Count} active rule(s) again", async note =>
         {
-            await host.ApplyExportsAsync(new NfsExport(share.Dataset, mountpoint, wanted), ct);
+            // After a mount, exported anew from nothing: exportfs -o of each entry makes the kernel's export follow the new mount.
+            await host.ApplyExportsAsync(new NfsExport(share.Dataset, mountpoint, wanted) { LastApplied = remounted ? [] : null }, ct);
             note.Detail = wanted.Count == 0 ? "no clients" : string.Join(", ", wanted.Select(c => c.Target.Canonical));
         }, ct);
         await run.FinishAsync(true, null, _ => { }, ct);

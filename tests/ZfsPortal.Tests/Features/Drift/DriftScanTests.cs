@@ -50,6 +50,69 @@ public sealed class DriftScanTests
                       "/etc/exports.d/b.exports set /tank/p_lost '203.0.113.5(rw,sync,no_subtree_check,root_squash)'"], scan.Commands);
     }
 
+    [Fact]
+    public void A_share_left_unmounted_by_a_zfs_restart_is_mounted_again_after_its_pool_root_and_exported_anew()
+    {
+        var share = Share("tank/p_x");
+        var tree = Tree(("tank", "/tank"), ("tank/p_x", "/tank/p_x"));
+        tree["tank"] = With(tree["tank"], ("mounted", "no"), ("canmount", "on"));
+        tree["tank/p_x"] = With(tree["tank/p_x"], ("mounted", "no"), ("canmount", "on"));
+        // The kernel's table and the file still hold the rule: a restart of zfs-fuse leaves them as they were.
+        var kept = new List<ExportfsEntry> { Entry("/tank/p_x") };
+
+        var scan = DriftScan.Compare(Backend, [share], State(tree, kept));
+
+        Assert.Equal([DriftKind.NotMounted, DriftKind.PoolRootNotMounted], scan.Findings.Select(f => f.Kind).Order());
+        Assert.Equal([share.Id], scan.Repairs);
+        Assert.Equal(["/usr/sbin/zfs mount tank", "/usr/sbin/zfs mount tank/p_x",
+                      "/usr/sbin/exportfs -o rw,sync,no_subtree_check,root_squash 203.0.113.5:/tank/p_x",
+                      "/etc/exports.d/b.exports set /tank/p_x '203.0.113.5(rw,sync,no_subtree_check,root_squash)'"], scan.Commands);
+    }
+
+    [Fact]
+    public void A_dataset_not_meant_to_be_mounted_and_a_mounted_one_need_no_mount()
+    {
+        var off = Share("tank/p_off");
+        var fine = Share("tank/p_fine");
+        var tree = Tree(("tank/p_off", "/tank/p_off"), ("tank/p_fine", "/tank/p_fine"));
+        tree["tank/p_off"] = With(tree["tank/p_off"], ("mounted", "no"), ("canmount", "off"));
+        tree["tank/p_fine"] = With(tree["tank/p_fine"], ("mounted", "yes"), ("canmount", "on"));
+
+        var scan = DriftScan.Compare(Backend, [off, fine], State(tree, [Entry("/tank/p_off"), Entry("/tank/p_fine")]));
+
+        Assert.Empty(scan.Findings);
+        Assert.Empty(scan.Repairs);
+    }
+
+    [Theory]
+    [InlineData("setuid")]
+    [InlineData("devices")]
+    public void Setuid_or_devices_turned_on_behind_the_portal_is_put_back_off(string property)
+    {
+        var share = Share("tank/p_x");
+        var tree = Tree(("tank/p_x", "/tank/p_x"));
+        tree["tank/p_x"] = With(tree["tank/p_x"], ("setuid", "off"), ("devices", "off"), (property, "on"));
+
+        var scan = DriftScan.Compare(Backend, [share], State(tree, [Entry("/tank/p_x")]));
+
+        var finding = Assert.Single(scan.Findings);
+        Assert.Equal(DriftKind.PropertyDiffers, finding.Kind);
+        Assert.Contains($"{property}=on, but the portal keeps {property}=off on every share", finding.Message, StringComparison.Ordinal);
+        Assert.Equal([share.Id], scan.Repairs);
+        Assert.Equal([$"/usr/sbin/zfs set {property}=off tank/p_x"], scan.Commands);
+    }
+
+    private static HostState State(Dictionary<string, IReadOnlyDictionary<string, string>> tree, List<ExportfsEntry> exports) =>
+        new(new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>?> { ["tank"] = tree, ["gone"] = tree }, exports, exports);
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> props, params (string Key, string Value)[] more)
+    {
+        var all = new Dictionary<string, string>(props);
+        foreach (var (key, value) in more)
+            all[key] = value;
+        return all;
+    }
+
     private static ShareRecord Share(string dataset, ShareStatus status = ShareStatus.Available, bool busy = false) =>
         new(Guid.NewGuid(), Guid.NewGuid(), dataset, status, dataset, "/" + dataset, 1, new Dictionary<string, string>(), [Rule], [], busy);
 

@@ -41,8 +41,9 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         Assert.Null(clean.Failure);
         Assert.Equal(0, clean.Findings);
 
-        // Behind the portal: a refquota changed, an export and its file line dropped, a dataset destroyed.
+        // Behind the portal: a refquota changed and setuid turned on, an export and its file line dropped, a dataset destroyed.
         await Local(Zfs, "set", "refquota=3G", resized.Dataset!);
+        await Local(Zfs, "set", "setuid=on", resized.Dataset!);
         await Local("/usr/sbin/exportfs", "-u", $"203.0.113.21:{kept.Mountpoint}");
         await Local(_backend.GuardPath, _backend.ExportsFile, "set", kept.Mountpoint!, $"198.51.100.0/24(ro,sync,no_subtree_check,root_squash)");
         await host.DestroyDatasetPatientlyAsync(destroyed.Dataset!);
@@ -50,6 +51,7 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         // A dry run reports the exact commands and changes nothing.
         var dry = await world.Reconciler.RunAsync(_backend.Name, dryRun: true, "test", default);
         Assert.Contains($"{_backend.ZfsPath} set refquota=1G {resized.Dataset}", dry.Commands, StringComparison.Ordinal);
+        Assert.Contains($"{_backend.ZfsPath} set setuid=off {resized.Dataset}", dry.Commands, StringComparison.Ordinal);
         Assert.Contains($"{_backend.ExportfsPath} -o rw,sync,no_subtree_check,root_squash 203.0.113.21:{kept.Mountpoint}", dry.Commands, StringComparison.Ordinal);
         Assert.Contains($"{_backend.ExportsFile} set {kept.Mountpoint}", dry.Commands, StringComparison.Ordinal);
         Assert.Equal(0, dry.Repairs);
@@ -64,12 +66,14 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         Assert.Equal(3, pass.Repairs);
         var findings = await FindingsAsync(world);
         Assert.Contains(findings, f => f.Kind == DriftKind.RefquotaDiffers && f.ShareId == resized.Id);
+        Assert.Contains(findings, f => f.Kind == DriftKind.PropertyDiffers && f.ShareId == resized.Id && f.Message.Contains("setuid=on", StringComparison.Ordinal));
         Assert.Contains(findings, f => f.Kind == DriftKind.ExportsDiffer && f.ShareId == kept.Id);
         Assert.Contains(findings, f => f.Kind == DriftKind.ExportsFileDiffers && f.ShareId == kept.Id);
         Assert.Contains(findings, f => f.Kind == DriftKind.DatasetGone && f.ShareId == destroyed.Id);
         await world.RunQueuedJobsAsync();
 
         Assert.Equal(1L << 30, long.Parse((await host.ZfsGetAsync(resized.Dataset!, "refquota"))!["refquota"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("off", (await host.ZfsGetAsync(resized.Dataset!, "setuid"))!["setuid"]);
         Assert.Contains(await host.ExportsOfAsync(kept.Mountpoint!), e => e.Client == "203.0.113.21" && e.Options.Split(',').Contains("rw"));
         Assert.Equal(["198.51.100.0/24", "203.0.113.21"], FileClients(kept));
         var gone = world.Share(destroyed.Id);
@@ -99,7 +103,8 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         var world = World;
         var (other, member, project) = await world.AvailableShareAsync("other", 1);
         var manual = $"{host.Pool}/{_backend.DatasetPrefix}byhand";
-        await Local(Zfs, "create", "-o", "refquota=2G", manual);
+        // As a person might make it: setuid and devices on, which the adopt turns off.
+        await Local(Zfs, "create", "-o", "refquota=2G", "-o", "setuid=on", "-o", "devices=on", manual);
         await StorageHostFixture.WriteFileAsync(manual, "data.txt", Encoding.UTF8.GetBytes("made by hand"));
         await host.ExportLocallyAsync("192.0.2.44", "/" + manual, "ro,sync,no_subtree_check,root_squash");
         // Not ours: a dataset of another prefix is never listed.
@@ -120,6 +125,8 @@ public sealed class ReconcileOnRealHostTests(StorageHostFixture host) : IDisposa
         var taken = Assert.Single(world.RulesOf(share.Id));
         Assert.Equal(("192.0.2.44", NfsAccessLevel.ReadOnly, AccessRuleState.Active), (taken.Target, taken.Level, taken.State));
         Assert.Equal(["192.0.2.44"], FileClients(share));
+        var hardened = await host.ZfsGetAsync(manual, "setuid", "devices");
+        Assert.Equal(("off", "off"), (hardened!["setuid"], hardened["devices"]));
 
         // Usable like any share: a rule, a snapshot, and (after unmanage and adopt again) a delete.
         Assert.True((await world.Access.AllowAsync(member, share.Id, "203.0.113.45", "rw")).Succeeded);

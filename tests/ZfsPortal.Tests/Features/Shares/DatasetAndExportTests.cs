@@ -21,11 +21,26 @@ public sealed class DatasetAndExportTests
         {
             DatasetCreationOptions = new() { ["compression"] = "lz4", ["quota"] = "1T", ["sharenfs"] = "on", ["mountpoint"] = "/evil" },
         };
-        var type = new Dictionary<string, string> { ["compression"] = "gzip", ["atime"] = "off", ["REFQUOTA"] = "1T", ["readonly"] = "on" };
+        var type = new Dictionary<string, string>
+        {
+            ["compression"] = "gzip", ["atime"] = "off", ["REFQUOTA"] = "1T", ["readonly"] = "on", ["setuid"] = "on", ["devices"] = "on",
+        };
 
         var properties = DatasetProperties.ForNewShare(backend, type, 5);
 
-        Assert.Equal(new Dictionary<string, string> { ["compression"] = "gzip", ["atime"] = "off", ["refquota"] = "5G" }, properties);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["compression"] = "gzip", ["atime"] = "off", ["refquota"] = "5G", ["setuid"] = "off", ["devices"] = "off",
+        }, properties);
+    }
+
+    [Theory]
+    [InlineData("setuid")]
+    [InlineData("devices")]
+    public void A_share_type_cannot_turn_setuid_or_devices_on(string property)
+    {
+        Assert.Contains($"The portal keeps {property}=off on every share", ZfsPortal.Features.ShareTypes.DatasetPropertyRules.Refuse(property, "on"), StringComparison.Ordinal);
+        Assert.Null(ZfsPortal.Features.ShareTypes.DatasetPropertyRules.Refuse(property, "off"));
     }
 
     [Theory]
