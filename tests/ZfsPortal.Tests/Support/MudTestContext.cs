@@ -3,6 +3,11 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using MudBlazor;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ZfsPortal.Hosting;
+using ZfsPortal.Tests.Localization;
 
 namespace ZfsPortal.Tests.Support;
 
@@ -20,7 +25,14 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
             o.SnackbarConfiguration.ShowTransitionDuration = 0;
             o.SnackbarConfiguration.HideTransitionDuration = 0;
         });
+        // The portal's localizers, as the app registers them; English (the keys) unless a test sets a culture.
+        Services.AddPortalLocalization();
+        Services.AddSingleton<IStringLocalizerFactory>(MissingText);
     }
+
+    /// <summary>Every localizer lookup that found no text for the current culture (see tests/ZfsPortal.Tests/Localization).</summary>
+    protected MissingTextRecorder MissingText { get; } = new(new ResourceManagerStringLocalizerFactory(
+        Options.Create(new LocalizationOptions { ResourcesPath = PortalLocalization.ResourcesPath }), NullLoggerFactory.Instance));
 
     protected void Interactive(bool interactive = true) =>
         SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
