@@ -31,17 +31,17 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
     [
         "zfs", "zpool", "exportfs -ra", "exportfs", "sudoers", "sudo -n", "sudo", "sharenfs", "refquota", "property=value", "compression=lz4",
         "create_share_from_snapshot_support", "snapshot_support", "ssh-ed25519", "SSH", "IP", "appsettings.json", "manila service-list",
-        "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub", "gigabytes", "stderr",
+        "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub", "/usr/local/sbin/zfsportal-guard", "/etc/exports.d/zfsportal.exports", "gigabytes", "stderr",
         .. DatasetPropertyRules.Names,
     ];
 
     private static readonly FakeBackendProbe Probe = new();
 
-    public AdminPagesLocalizedTests()
-    {
-        Services.AddSingleton(new BackendAdminService(World.Db, Probe, TimeProvider.System));
-        Services.AddSingleton(new BackendHealthChecker(World.Db, Probe, TimeProvider.System, new UsageRecorder(World.Db, Probe, TimeProvider.System)));
-    }
+    // The base context's provider is built by the time this runs; the backend pages' services come as a fallback.
+    public AdminPagesLocalizedTests() => Services.AddFallbackServiceProvider(new ServiceCollection()
+        .AddSingleton(new BackendAdminService(World.Db, Probe, TimeProvider.System))
+        .AddSingleton(new BackendHealthChecker(World.Db, Probe, TimeProvider.System, new UsageRecorder(World.Db, Probe, TimeProvider.System)))
+        .BuildServiceProvider());
 
     private static Shown Seen(IRenderedComponent<MudDialogProvider> dialogs, string markup, params IEnumerable<string>[] values) =>
         new(markup + dialogs.Markup, [.. values.SelectMany(v => v), .. HostWords]);
@@ -297,11 +297,13 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             var (page, dialogs) = c.Open<ShareTypesAdminPage>();
             page.WaitForElement("[data-testid=share-type-row]");
             await ClickForDialogAsync(page, dialogs, "share-type-new");
-            await dialogs.InvokeAsync(() => dialogs.Find(".mud-dialog [data-testid=share-type-public] input").Change(false));
+            await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=share-type-public]").Change(false));
+            await page.InvokeAsync(() => page.FindAll("[data-testid=share-type-retire]").Single(b => !b.HasAttribute("disabled")).Click());
+            dialogs.WaitForAssertion(() => Assert.Equal(2, dialogs.FindAll(".mud-dialog").Count));
             using var db = c.Seed.Db.CreateDbContext();
             // The export policy's summary comes from the Access feature's service, as a sentence of its own.
             var policies = db.ShareTypes.AsEnumerable().Select(t => ZfsPortal.Features.Access.ExportPolicyInput.Describe(t.ExportPolicy));
-            return Seen(dialogs, page.Markup, [c.Seed.DefaultType.Name, silver.Name, .. policies]);
+            return Seen(dialogs, page.Markup, [c.Seed.DefaultType.Name, c.Seed.DefaultType.Description, silver.Name, silver.Description, .. policies]);
         }),
     ];
 
