@@ -21,14 +21,19 @@ public static partial class EnglishLeftovers
         "pending", "approved", "succeeded", "failed", "running", "queued", "ro", "rw", "ip", "manage_starting", "unmanage_starting",
         "KiB", "MiB", "GiB", "TiB", "B", "ms", "UTC",
         "ZfsPortal", "NFS", "NFSv", "ZFS", "Manila", "API", "OpenAPI", "Hangfire", "Linux", "macOS", "Windows", "IPv", "CIDR", "URL",
-        "English", "fstab", "etc",
+        "English", "fstab", "etc", "root", "root_squash", "no_root_squash", "access_rules_status", "cron",
+        // Commands, packages and product editions named in the mount hints, as the reader types or buys them.
+        "sudo", "mount", "df", "resvport", "nfs-common", "nfs-utils", "Mac", "PowerShell", "Pro", "Enterprise",
     };
 
     /// <summary>Each English word shown, with the text it sits in, once.</summary>
-    public static IReadOnlyList<string> In(string markup, IEnumerable<string> dataValues)
+    /// <param name="elsewhere">CSS selectors of parts that another list of cases checks (a panel of another feature).</param>
+    public static IReadOnlyList<string> In(string markup, IEnumerable<string> dataValues, IEnumerable<string>? elsewhere = null)
     {
         var values = dataValues.Where(v => !string.IsNullOrEmpty(v)).OrderByDescending(v => v.Length).ToList();
         var document = new HtmlParser().ParseDocument($"<body>{markup}</body>");
+        foreach (var part in (elsewhere ?? []).SelectMany(selector => document.QuerySelectorAll(selector)).ToList())
+            part.Remove();
         var found = new List<string>();
         foreach (var text in ShownTexts(document.Body!))
         {
@@ -60,6 +65,7 @@ public static partial class EnglishLeftovers
     [GeneratedRegex(@"[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|\S+@\S+|\S*\d\S*/\S*|(?<!\S)/\S+")]
     private static partial Regex Noise();
 
-    [GeneratedRegex(@"[A-Za-z][A-Za-z_]*(?:['’][A-Za-z]+)?")]
+    // Two letters or more (a single letter is a unit, an option or an initial); nfs-common is one word.
+    [GeneratedRegex(@"[A-Za-z][A-Za-z_-]*[A-Za-z](?:['’][A-Za-z]+)?")]
     private static partial Regex Word();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ZfsPortal.Tests.Localization;
 
@@ -18,7 +19,7 @@ public abstract class JapanesePageTestContext : PortalPageTestContext
         try
         {
             var shown = await page.Render(this);
-            var leftovers = EnglishLeftovers.In(shown.Markup, shown.DataValues);
+            var leftovers = EnglishLeftovers.In(shown.Markup, shown.DataValues, shown.Elsewhere);
             Assert.True(MissingText.Misses.Count == 0, $"{page.Name}: no Japanese for\n  {string.Join("\n  ", MissingText.Misses)}");
             Assert.True(leftovers.Count == 0, $"{page.Name}: English shown\n  {string.Join("\n  ", leftovers)}");
             Assert.True(shown.Markup.Any(c => c is >= '\u3040' and <= '\u30ff' or >= '\u4e00' and <= '\u9fff'),
@@ -39,13 +40,19 @@ public abstract class JapanesePageTestContext : PortalPageTestContext
         Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null) where TPage : Microsoft.AspNetCore.Components.IComponent =>
         RenderPage(parameters);
 
+    /// <summary>Puts the browser at <paramref name="uri"/>, for pages that read their query string.</summary>
+    public void GoTo(string uri) => Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo(uri);
+
     public IRenderedComponent<TComponent> RenderOne<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>>? parameters = null)
         where TComponent : Microsoft.AspNetCore.Components.IComponent =>
         parameters is null ? Render<TComponent>() : Render(parameters);
 }
 
-/// <summary>What a case rendered: all the markup a user would see and the data values in it (names, addresses).</summary>
-public sealed record Shown(string Markup, IReadOnlyList<string> DataValues);
+/// <summary>
+/// What a case rendered: all the markup a user would see, the data values in it (names, addresses, what services wrote),
+/// and the selectors of parts another list of cases checks.
+/// </summary>
+public sealed record Shown(string Markup, IReadOnlyList<string> DataValues, IReadOnlyList<string>? Elsewhere = null);
 
 /// <summary>One page or component in one state, as the Japanese check renders it.</summary>
 public sealed record JapaneseCase(string Name, Func<JapanesePageTestContext, Task<Shown>> Render)

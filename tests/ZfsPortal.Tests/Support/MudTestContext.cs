@@ -1,5 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using MudBlazor;
@@ -28,6 +30,8 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
         // The portal's localizers, as the app registers them; English (the keys) unless a test sets a culture.
         Services.AddPortalLocalization();
         Services.AddSingleton<IStringLocalizerFactory>(MissingText);
+        // The sign-in and password forms render an AntiforgeryToken; a test has no request to take one from.
+        Services.TryAddSingleton<AntiforgeryStateProvider, NoAntiforgery>();
     }
 
     /// <summary>Every localizer lookup that found no text for the current culture (see tests/ZfsPortal.Tests/Localization).</summary>
@@ -41,6 +45,11 @@ public abstract class MudTestContext : BunitContext, IAsyncLifetime
 
     // MudBlazor registers services that only dispose asynchronously; xunit 2 would otherwise call Dispose.
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    private sealed class NoAntiforgery : AntiforgeryStateProvider
+    {
+        public override AntiforgeryRequestToken? GetAntiforgeryToken() => null;
+    }
 
     protected IRenderedComponent<MudPopoverProvider> RenderPopovers() => Render<MudPopoverProvider>();
 }
