@@ -46,6 +46,8 @@ public static class PortalApp
                 statusCode: StatusCodes.Status404NotFound));
             return app;
         }
+        // First, so that error pages and every page after them speak the request's language.
+        app.UseRequestLocalization();
         app.UseErrorPages();
         app.UseManilaVersionsAtRoot();
         // Antiforgery after authentication: a token is bound to the signed-in user, so it must see who that is.
@@ -57,6 +59,7 @@ public static class PortalApp
 
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapLanguageEndpoint();
         app.MapManilaApi();
         app.MapOperatorEndpoints();
         app.MapKeystoneApi();

@@ -93,7 +93,7 @@ public static class PortalServices
         // Bottom right: at the top right, snackbars cover the share page's Extend/Shrink/Delete buttons.
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddLocalization(o => o.ResourcesPath = "src");
+        services.AddPortalLocalization();
         services.AddAccount();
         services.AddOperatorEndpoints();
         return builder;

@@ -6,8 +6,11 @@ public static class Bytes
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
 
-    /// <summary>1536 → "1.5 KiB": binary units, as zfs and df -h print them.</summary>
-    public static string Format(long bytes)
+    /// <summary>1536 → "1.5 KiB": binary units, as zfs and df -h print them; the number in the reader's culture.</summary>
+    public static string Format(long bytes) => Format(bytes, CultureInfo.CurrentCulture);
+
+    /// <summary>As <see cref="Format(long)"/>, for text that is stored or logged rather than shown (invariant).</summary>
+    public static string Format(long bytes, IFormatProvider culture)
     {
         double value = bytes;
         var unit = 0;
@@ -16,6 +19,6 @@ public static class Bytes
             value /= 1024;
             unit++;
         }
-        return string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {Units[unit]}");
+        return string.Create(culture, $"{value:0.#} {Units[unit]}");
     }
 }

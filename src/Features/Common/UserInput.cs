@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Localization;
+using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Storage;
 
@@ -32,7 +35,14 @@ public static partial class UserInput
     /// the keyboard or a paste, and without a word a cut paste would read as accepted. Null below the limit.
     /// </summary>
     public static string? AtLimit(string? text, int max) =>
-        text is { Length: var length } && length >= max ? $"That is the most this field takes ({max} characters); anything typed or pasted beyond it was left out." : null;
+        text is { Length: var length } && length >= max ? string.Format(CultureInfo.InvariantCulture, AtLimitFormat, max) : null;
+
+    /// <summary><see cref="AtLimit(string?, int)"/> in the reader's language (the sentence is a <see cref="SharedText"/> key).</summary>
+    public static string? AtLimit(string? text, int max, IStringLocalizer<SharedText> words) =>
+        AtLimit(text, max) is null ? null : words[AtLimitText, max].Value;
+
+    private const string AtLimitText = "That is the most this field takes ({0} characters); anything typed or pasted beyond it was left out.";
+    private static readonly CompositeFormat AtLimitFormat = CompositeFormat.Parse(AtLimitText);
 
     /// <summary>A whole number of GiB, at least 1; null with an error otherwise.</summary>
     public static int? ParseSize(string? text, out string? error)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 
 namespace ZfsPortal.Features.Usage;
@@ -16,8 +17,10 @@ public static class UsageChartData
     public const int MaxPoints = 60;
     public const int MaxLabels = 6;
 
-    public static UsageChartModel Build(IReadOnlyList<UsageReading> history, long? quotaBytes = null)
+    /// <param name="texts">Names the series in the UI's language; English without it.</param>
+    public static UsageChartModel Build(IReadOnlyList<UsageReading> history, long? quotaBytes = null, IStringLocalizer<UsageTexts>? texts = null)
     {
+        string Name(string text) => texts is null ? text : texts[text];
         ArgumentNullException.ThrowIfNull(history);
         var points = Pick(history);
         var step = Math.Max(1, (int)Math.Ceiling(points.Count / (double)MaxLabels));
@@ -25,11 +28,11 @@ public static class UsageChartData
             ? p.At.ToString("MM-dd HH:mm", CultureInfo.CurrentCulture) : "").ToArray();
         var series = new List<ChartSeries<double>>
         {
-            new() { Name = UsageTexts.ChartUsed, Data = points.Select(p => GiB(p.UsedBytes)).ToArray() },
-            new() { Name = UsageTexts.ChartSize, Data = points.Select(p => GiB(p.SizeBytes)).ToArray() },
+            new() { Name = Name(UsageTexts.ChartUsed), Data = points.Select(p => GiB(p.UsedBytes)).ToArray() },
+            new() { Name = Name(UsageTexts.ChartSize), Data = points.Select(p => GiB(p.SizeBytes)).ToArray() },
         };
         if (quotaBytes is { } quota)
-            series.Add(new() { Name = UsageTexts.ChartQuota, Data = points.Select(_ => GiB(quota)).ToArray() });
+            series.Add(new() { Name = Name(UsageTexts.ChartQuota), Data = points.Select(_ => GiB(quota)).ToArray() });
         return new UsageChartModel(labels, series);
     }
 

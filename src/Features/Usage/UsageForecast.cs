@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace ZfsPortal.Features.Usage;
 
 public enum ForecastKind { TooLittleData, NoGrowth, FullNow, FullIn }
@@ -61,17 +63,32 @@ public sealed record UsageForecast(ForecastKind Kind, double Days, int WindowDay
         return denominator <= 0 ? 0 : (n * sxy - sx * sy) / denominator;
     }
 
-    /// <summary>The forecast as one sentence, from <see cref="UsageTexts"/>.</summary>
-    public string Sentence => Kind switch
+    /// <summary>The forecast as one English sentence, from <see cref="UsageTexts"/>.</summary>
+    public string Sentence
     {
-        ForecastKind.FullNow => UsageTexts.FullNow,
-        ForecastKind.TooLittleData => UsageTexts.TooLittleData,
-        ForecastKind.NoGrowth => Format(WindowDays == 1 ? UsageTexts.NoGrowthLastDay : UsageTexts.NoGrowthLastDays, WindowDays),
-        _ when Days > 365 => Format(WindowDays == 1 ? UsageTexts.NotWithinAYearLastDay : UsageTexts.NotWithinAYearLastDays, WindowDays),
-        _ when Days < 1.5 => Format(WindowDays == 1 ? UsageTexts.WithinADayLastDay : UsageTexts.WithinADayLastDays, WindowDays),
-        _ => Format(WindowDays == 1 ? UsageTexts.FullInDaysLastDay : UsageTexts.FullInDaysLastDays, (int)Math.Round(Days), WindowDays),
-    };
+        get
+        {
+            var (text, values) = Parts;
+            return string.Format(System.Globalization.CultureInfo.CurrentCulture, text, values);
+        }
+    }
 
-    private static string Format(string text, params object[] values) =>
-        string.Format(System.Globalization.CultureInfo.CurrentCulture, text, values);
+    /// <summary>The forecast's sentence in the UI's language.</summary>
+    public string SentenceIn(IStringLocalizer<UsageTexts> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var (text, values) = Parts;
+        return texts[text, values];
+    }
+
+    /// <summary>The sentence's key in <see cref="UsageTexts"/> and the values for its placeholders.</summary>
+    private (string Text, object[] Values) Parts => Kind switch
+    {
+        ForecastKind.FullNow => (UsageTexts.FullNow, []),
+        ForecastKind.TooLittleData => (UsageTexts.TooLittleData, []),
+        ForecastKind.NoGrowth => (WindowDays == 1 ? UsageTexts.NoGrowthLastDay : UsageTexts.NoGrowthLastDays, [WindowDays]),
+        _ when Days > 365 => (WindowDays == 1 ? UsageTexts.NotWithinAYearLastDay : UsageTexts.NotWithinAYearLastDays, [WindowDays]),
+        _ when Days < 1.5 => (WindowDays == 1 ? UsageTexts.WithinADayLastDay : UsageTexts.WithinADayLastDays, [WindowDays]),
+        _ => (WindowDays == 1 ? UsageTexts.FullInDaysLastDay : UsageTexts.FullInDaysLastDays, [(int)Math.Round(Days), WindowDays]),
+    };
 }

@@ -1,11 +1,16 @@
 namespace ZfsPortal.Features.Usage;
 
 /// <summary>
-/// The usage pages' sentences, each whole with its placeholders (never pieced together), so that each can move to a
-/// resource file as it is.
+/// The usage pages' words and sentences, each whole with its placeholders (never pieced together). They are the keys of
+/// UsageTexts.ja.resx: every component in this folder reads them through <c>IStringLocalizer&lt;UsageTexts&gt;</c>, and the
+/// forecast and chart code hands over a key and its values rather than a finished English sentence.
 /// </summary>
-public static class UsageTexts
+public sealed class UsageTexts
 {
+    private UsageTexts()
+    {
+    }
+
     public const string FullInDaysLastDays = "Full in about {0} days at the last {1} days' rate.";
     public const string FullInDaysLastDay = "Full in about {0} days at the last day's rate.";
     public const string WithinADayLastDays = "Full within a day at the last {0} days' rate.";
@@ -27,4 +32,12 @@ public static class UsageTexts
     public const string ChartQuota = "Quota";
     public const string FullestSharesTitle = "Fullest shares across projects";
     public const string FullestSharesEmpty = "No share has a usage reading yet.";
+    public const string ColumnShare = "Share";
+    public const string ColumnProject = "Project";
+    public const string ColumnUsed = "Used";
+    public const string ColumnSize = "Size";
+    public const string ShareUsageTitle = "Usage";
+    public const string ProjectUsageTitle = "Usage over time";
+    public const string ShareChartLabel = "Used and size of this share over time";
+    public const string ProjectChartLabel = "Used, share sizes and quota of this project over time";
 }

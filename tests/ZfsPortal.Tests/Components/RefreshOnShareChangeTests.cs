@@ -70,4 +70,32 @@ public sealed class RefreshOnShareChangeTests : MudTestContext
 
         Assert.Equal(1, _reads);
     }
+
+    [Fact]
+    public async Task A_change_published_by_a_job_re_reads_the_page_in_the_page_s_language_not_the_job_s()
+    {
+        var cultures = new List<string>();
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("ja-JP");
+        try
+        {
+            Render<RefreshOnShareChange>(ps => ps
+                .Add(p => p.When, _ => true)
+                .Add(p => p.OnChange, () => cultures.Add(System.Globalization.CultureInfo.CurrentUICulture.Name)));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
+
+        // A worker's thread, in the process's culture.
+        await Task.Run(() =>
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+            _events.Publish(new ShareChanged(Guid.NewGuid(), _project));
+        });
+        await Renderer.Dispatcher.InvokeAsync(() => { });
+
+        Assert.Equal(["ja-JP", "ja-JP"], cultures);
+    }
 }

@@ -38,6 +38,7 @@ public abstract class PortalPageTestContext : MudTestContext
         Services.AddSingleton(new AuditQueries(World.Db));
         Services.AddSingleton(new OperationQueries(World.Db));
         Services.AddSingleton(new BackendCatalog(World.Db));
+        Services.AddSingleton(new ZfsPortal.Features.ShareTypes.ShareTypeQueries(World.Db));
         Services.AddSingleton(new ZfsPortal.Features.Usage.UsageQueries(World.Db, TimeProvider.System));
         // The share page and its panels.
         Services.AddSingleton(World.Queries);

@@ -25,7 +25,7 @@ public sealed class RevertToSnapshotHandler(ShareHosts shareHosts) : IOperationH
         await run.StepAsync("Read what the revert discards", async note =>
         {
             var written = await host.GetWrittenSinceAsync(snapshot.ZfsName, ct);
-            note.Detail = written is { } b ? $"{Bytes.Format(b)} written since {snapshot.Name}" : "The dataset is missing on the host.";
+            note.Detail = written is { } b ? $"{Bytes.Format(b, System.Globalization.CultureInfo.InvariantCulture)} written since {snapshot.Name}" : "The dataset is missing on the host.";
         }, ct);
         await run.StepAsync($"Roll back to snapshot {snapshot.ZfsName}", _ => host.RollbackAsync(snapshot.ZfsName, ct), ct);
         await run.FinishAsync(true, null, s => (s.Status, s.StatusMessage) = (ShareStatus.Available, null), ct);
