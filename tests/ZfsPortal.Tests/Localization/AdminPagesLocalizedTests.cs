@@ -165,6 +165,17 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             var b = c.Seed.Backend;
             return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools]);
         }),
+        new("backends page, its add dialog with the ganesha helper chosen", async c =>
+        {
+            var (page, dialogs) = c.Open<BackendsPage>();
+            page.WaitForElement("[data-testid=backend-row]");
+            await ClickForDialogAsync(page, dialogs, "backend-add");
+            var helper = dialogs.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "NFS ヘルパー");
+            await helper.InvokeAsync(() => helper.Instance.ValueChanged.InvokeAsync("ganesha"));
+            dialogs.WaitForElement("#backend-ganesha-path");
+            var b = c.Seed.Backend;
+            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools, "/usr/local/sbin/zfsportal-ganesha", "ganesha", "NFS-Ganesha", "Ganesha"]);
+        }),
         new("pin host key dialog", async c =>
         {
             var (page, dialogs) = c.Open<BackendsPage>();
@@ -305,6 +316,20 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             var policies = db.ShareTypes.AsEnumerable().Select(t => ZfsPortal.Features.Access.ExportPolicyInput.Describe(t.ExportPolicy));
             return Seen(dialogs, page.Markup, [c.Seed.DefaultType.Name, c.Seed.DefaultType.Description, silver.Name, silver.Description, .. policies]);
         }),
+        new("share types page with a default schedule, and its schedule dialog", async c =>
+        {
+            var schedules = c.Seed.Service<ZfsPortal.Features.Snapshots.Schedules.SnapshotPolicyService>();
+            var daily = new ZfsPortal.Features.Snapshots.Schedules.SnapshotPolicyInput(ScheduleKind.Daily,
+                30, 2, DayOfWeek.Monday, null, "Europe/Berlin", 7);
+            Assert.True((await schedules.SetForShareTypeAsync(c.Seed.Admin, c.Seed.DefaultType.Id, daily)).Succeeded);
+            var (page, dialogs) = c.Open<ShareTypesAdminPage>();
+            page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=share-type-snapshot-policy]").HasAttribute("disabled")));
+            await page.InvokeAsync(() => page.Find("[data-testid=share-type-snapshot-policy]").Click());
+            dialogs.WaitForElement("#type-policy-keep");
+            using var db = c.Seed.Db.CreateDbContext();
+            var policies = db.ShareTypes.AsEnumerable().Select(t => ZfsPortal.Features.Access.ExportPolicyInput.Describe(t.ExportPolicy));
+            return Seen(dialogs, page.Markup, [c.Seed.DefaultType.Name, c.Seed.DefaultType.Description, "Europe/Berlin", "02:30", .. policies]);
+        }),
     ];
 
     public static TheoryData<string> Names => [.. Cases.Select(c => c.Name)];
@@ -329,6 +354,9 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             [typeof(ProjectUsagePage)] = "usage page", [typeof(ProjectUsageHistory)] = "usage page", [typeof(FullestShares)] = "usage page",
             [typeof(UsageChart)] = "usage page", [typeof(UsageFlag)] = "usage panel", [typeof(ShareUsagePanel)] = "usage panel",
             [typeof(ShareTypesAdminPage)] = "share types page", [typeof(ShareTypeDialog)] = "share types page",
+            [typeof(ShareTypeSnapshotPolicyButton)] = "share types page", [typeof(ShareTypeSnapshotPolicyDialog)] = "its schedule dialog",
+            [typeof(GaneshaPathField)] = "ganesha helper chosen", [typeof(ZfsPortal.Features.Drift.Adopt.AdoptSizeLine)] = "adopt dialog",
+            [typeof(ZfsPortal.Features.Drift.Unmanage.UnmanageSharePanel)] = "drift page",
         };
         string[] folders = ["Approvals", "Audit", "Backends", "Drift", "Operations", "Projects", "Quotas", "ShareTypes", "Usage"];
         var components = typeof(ApprovalsPage).Assembly.GetTypes()
