@@ -22,6 +22,7 @@ internal sealed class BenchResults
     public BurstResult? Burst { get; set; }
     public PushResult? Push { get; set; }
     public PageResult? Page { get; set; }
+    public ContentionResult? Contention { get; set; }
     public int CleanedDatasets { get; set; }
     public int CleanedExports { get; set; }
     public bool Interrupted { get; set; }
@@ -178,6 +179,7 @@ internal static class Report
             foreach (var e in r.Errors)
                 L($"- {e.Split('\n')[0]}");
         }
+        ContentionReport.Append(md, r.Contention);
         return md.ToString();
     }
 }
