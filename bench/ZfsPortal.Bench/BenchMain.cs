@@ -154,7 +154,7 @@ internal static class BenchMain
             }
 
             if (!options.SkipContention)
-                await ContentionPhases.RunAsync(portal, remote, run, options, chromium, results.Contention = new(), Phase, log, ct);
+                await ContentionPhases.RunAsync(portal, watch!, remote, run, options, chromium, results.Contention = new(), Phase, log, ct);
 
             if (!options.SkipBrowser && chromium is not null)
                 await Phase("state to browser", async () =>

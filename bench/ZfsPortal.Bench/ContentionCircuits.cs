@@ -29,6 +29,8 @@ internal sealed class ContentionCircuitResult
     public Series LockWait { get; } = new("BEGIN (write lock wait)");
     public Series Commit { get; } = new("COMMIT");
     public Series Held { get; } = new("write transaction, BEGIN → end (lock held)");
+    /// <summary>CPU the bench's process (the portal, with the creates the burst started) used from the click until all were answered.</summary>
+    public double ProcessCpuMs { get; set; }
     public int DbCommands { get; set; }
     public double DbCommandMsSum { get; set; }
     public int PoolThreadsBefore { get; set; }
@@ -117,6 +119,7 @@ internal sealed class ContentionCircuits(BenchPortal portal, Chromium chromium, 
             }
             await Task.Delay(500, ct); // the last page's circuit settles
             trace.Start();
+            var cpu0 = ContentionTrace.ProcessCpuMs();
             result.PoolThreadsBefore = ThreadPool.ThreadCount;
             var at = Clock.UnixMs() + 1000;
             await Task.WhenAll(pages.Select(p => p.EvaluateAsync(Arm, at)));
@@ -133,6 +136,7 @@ internal sealed class ContentionCircuits(BenchPortal portal, Chromium chromium, 
                     return null;
                 }
             }));
+            result.ProcessCpuMs = ContentionTrace.ProcessCpuMs() - cpu0;
             await Task.Delay(200, ct);
             await trace.StopAsync();
             Summarize(result, answers, trace.FromUnix(at));

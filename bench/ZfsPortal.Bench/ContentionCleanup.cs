@@ -9,6 +9,9 @@ namespace ZfsPortal.Bench;
 /// </summary>
 internal sealed class ContentionCleanup(BenchPortal portal, Remote remote)
 {
+    /// <summary>Marks the datasets of rows seeded without host work: there is nothing on the host to destroy.</summary>
+    public const string FakeMark = "fake_";
+
     public async Task ProjectAsync(Guid projectId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -18,7 +21,7 @@ internal sealed class ContentionCleanup(BenchPortal portal, Remote remote)
                                                     && (o.State == OperationState.Queued || o.State == OperationState.Running), ct))
             await Task.Delay(200, ct);
         var datasets = await db.Shares.Where(s => s.ProjectId == projectId && s.Dataset != null).Select(s => s.Dataset!).ToListAsync(ct);
-        foreach (var d in datasets)
+        foreach (var d in datasets.Where(d => !d.Contains(FakeMark, StringComparison.Ordinal)))
             await remote.UnmountAndDestroyAsync(d, ct);
         await db.Shares.Where(s => s.ProjectId == projectId).ExecuteDeleteAsync(ct);
     }

@@ -7,12 +7,13 @@ internal sealed class ContentionResult
     public ContentionCircuitResult? FiveWarm { get; set; }
     public ContentionCircuitResult? Circuits { get; set; }
     public ContentionServiceResult? Services { get; set; }
+    public OpenPagesResult? OpenPages { get; set; }
 }
 
 /// <summary>Issue 14 point 2 (a) and point 3: the contention phases, each its own phase in the load table.</summary>
 internal static class ContentionPhases
 {
-    public static async Task RunAsync(BenchPortal portal, Remote remote, RunIds run, BenchOptions options, Chromium? chromium,
+    public static async Task RunAsync(BenchPortal portal, ShareWatch watch, Remote remote, RunIds run, BenchOptions options, Chromium? chromium,
         ContentionResult into, Func<string, Func<Task>, Task> phase, TextWriter log, CancellationToken ct)
     {
         var cleanup = new ContentionCleanup(portal, remote);
@@ -35,6 +36,12 @@ internal static class ContentionPhases
             {
                 await log.WriteLineAsync("Contention: the same five again, the portal warm");
                 into.FiveWarm = await new ContentionCircuits(portal, chromium, trace, cleanup, run, log) { TraceFile = TraceFile(options, run, "five-warm") }.RunAsync(5, 2, ct);
+            });
+        if (chromium is not null)
+            await phase("contention: 50 open pages, 200 operations", async () =>
+            {
+                await log.WriteLineAsync("Contention: 25 share pages of project A and 25 of project B open while B's 100 shares are extended at once, twice");
+                into.OpenPages = await new OpenPagesUnderLoad(portal, watch, chromium, cleanup, run, log).RunAsync(25, 100, 2, ct);
             });
         await phase("contention: 50 service calls", async () =>
         {

@@ -7,7 +7,7 @@ namespace ZfsPortal.Bench;
 internal static class ContentionProject
 {
     /// <summary>A new project with a shares quota, and N tenants who are members of it only (so it is their current project).</summary>
-    public static async Task<(Guid ProjectId, IReadOnlyList<string> Emails)> CreateAsync(BenchPortal portal, RunIds run, string name, int tenants, int quotaShares, CancellationToken ct)
+    public static async Task<(Guid ProjectId, IReadOnlyList<string> Emails)> CreateAsync(BenchPortal portal, RunIds run, string name, int tenants, int quotaShares, CancellationToken ct, string? alsoMember = null)
     {
         var project = new Project { Name = $"{name}-{run.Id}", Description = "bench: contention" };
         project.Quotas = project.Quotas with
@@ -32,6 +32,8 @@ internal static class ContentionProject
             db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = user.Id });
             emails.Add(email);
         }
+        if (alsoMember is not null)
+            db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = alsoMember });
         await db.SaveChangesAsync(ct);
         return (project.Id, emails);
     }

@@ -14,6 +14,7 @@ internal sealed class ContentionServiceResult
     public int RefusedForQuota { get; set; }
     public List<string> OtherAnswers { get; } = [];
     public int SharesAfter { get; set; }
+    public double ProcessCpuMs { get; set; }
     public Series Answer { get; } = new("CreateAsync at once → its result");
     public Series LockWait { get; } = new("BEGIN (write lock wait)");
     public Series Held { get; } = new("write transaction, BEGIN → end (lock held)");
@@ -38,6 +39,7 @@ internal sealed class ContentionServices(BenchPortal portal, ContentionTrace tra
             var creates = portal.Get<CreateShareService>();
             var type = portal.DefaultShareTypeId;
             trace.Start();
+            var cpu0 = ContentionTrace.ProcessCpuMs();
             var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var calls = users.Select((user, i) => Task.Run(async () =>
             {
@@ -49,6 +51,7 @@ internal sealed class ContentionServices(BenchPortal portal, ContentionTrace tra
             await Task.Delay(100, ct);
             go.SetResult();
             var answers = await Task.WhenAll(calls);
+            result.ProcessCpuMs = ContentionTrace.ProcessCpuMs() - cpu0;
             await trace.StopAsync();
             foreach (var (ms, r) in answers)
             {

@@ -88,6 +88,12 @@ internal sealed class ContentionTrace : IObserver<DiagnosticListener>, IObserver
 
     public IReadOnlyList<Span> Spans => [.. _spans];
 
+    public static double ProcessCpuMs()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalMilliseconds;
+    }
+
     public double Now() => Clock.Ms(_t0, Stopwatch.GetTimestamp());
 
     /// <summary>Milliseconds since <see cref="Start"/> of a wall-clock time (the browser's Date.now()).</summary>
