@@ -115,6 +115,7 @@ internal static class Report
             L($"| --- | ---: |");
             L($"| floor: {burst.Count} × (zfs create + zfs get mountpoint), {burst.Workers} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorMs)} |");
             L($"| floor, for reference: the same one after another over one connection | {Fmt.Ms(burst.FloorSequentialOneConnectionMs)} |");
+            L($"| floor with the portal's host gate: the same, {Burst.HostGateWidth} at once (portal ÷ this floor: {Fmt.X(burst.PortalMs / burst.FloorGatedMs)}) | {Fmt.Ms(burst.FloorGatedMs)} |");
             L($"| portal: all {burst.Count} available | {Fmt.Ms(burst.PortalMs)} |");
             L($"| portal ÷ floor (target ≤ {BurstTargetRatio}) | {Fmt.X(ratio)} {(ratio <= BurstTargetRatio ? "met" : "MISSED")} |");
             L($"| portal: all {burst.Count} requests accepted (service calls returned) | {Fmt.Ms(burst.PortalAllAcceptedMs)} |");
