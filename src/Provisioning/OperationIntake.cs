@@ -98,10 +98,10 @@ public sealed class OperationIntake(
     private async Task<CommandResult> TryRunAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var work = new QueuedWork(time.GetUtcNow().UtcDateTime);
         var sqlite = !db.Database.IsNpgsql();
         if (sqlite)
             await _sqliteTurns.WaitAsync(ct);
+        QueuedWork work;
         CommandResult result;
         try
         {
@@ -109,6 +109,7 @@ public sealed class OperationIntake(
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             if (!sqlite)
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({DecisionLock})", ct);
+            work = new QueuedWork(time.GetUtcNow().UtcDateTime);
             result = await decide(db, work);
             if (!result.Succeeded)
                 return result;
