@@ -121,7 +121,7 @@ internal static class BenchMain
                 });
 
             // The probes measure portal.db and SQLite's lock; PostgreSQL's costs show in the lifecycles and the burst.
-            if (options.Database is null && options.Nodes == 1)
+            if (options.Database is null && options.Nodes == 1 && !options.SkipProbes)
                 await Phase("probes", async () =>
             {
                 await log.WriteLineAsync("Probes: Hangfire, portal.db, SQLite's lock wait");
@@ -143,7 +143,7 @@ internal static class BenchMain
                     finally { results.Burst = burst.Result; }
                 });
 
-            if (!options.SkipBrowser || !options.SkipPage)
+            if (!options.SkipBrowser || !options.SkipPage || !options.SkipContention)
             {
                 try { chromium = await Chromium.LaunchAsync(); }
                 catch (Exception ex) when (ex is InvalidOperationException or PlaywrightException)
@@ -152,6 +152,9 @@ internal static class BenchMain
                     await log.WriteLineAsync($"  no browser: {ex.Message}");
                 }
             }
+
+            if (!options.SkipContention)
+                await ContentionPhases.RunAsync(portal, watch!, remote, run, options, chromium, results.Contention = new(), Phase, log, ct);
 
             if (!options.SkipBrowser && chromium is not null)
                 await Phase("state to browser", async () =>

@@ -46,6 +46,14 @@ internal sealed class BenchOptions
     /// <summary>2: a second portal node on the same PostgreSQL runs half of the burst's requests (and their operations).</summary>
     public int Nodes { get; private set; } = 1;
 
+    /// <summary>The portal's port (a second node takes the next); null = a free one.</summary>
+    public int? Port { get; private set; }
+
+    /// <summary>Issue 14's contention phases: live circuits pressing Create at once, service calls at once, open pages under load.</summary>
+    public bool SkipContention { get; private set; }
+    public int Circuits { get; private set; } = 20;
+
+    public bool SkipProbes { get; private set; }
     public bool SkipBrowser { get; private set; }
     public bool SkipPage { get; private set; }
     public bool SkipBurst { get; private set; }
@@ -90,6 +98,15 @@ internal sealed class BenchOptions
                 case "--skip-page": o.SkipPage = true; break;
                 case "--skip-burst": o.SkipBurst = true; break;
                 case "--skip-ops": o.SkipOps = true; break;
+                case "--skip-contention": o.SkipContention = true; break;
+                case "--circuits": o.Circuits = NextInt(); break;
+                case "--port": o.Port = NextInt(); break;
+                case "--only":
+                    var only = Next();
+                    if (only != "contention")
+                        throw new ArgumentException("--only takes: contention.");
+                    (o.SkipOps, o.SkipBurst, o.SkipBrowser, o.SkipPage, o.SkipProbes) = (true, true, true, true, true);
+                    break;
                 case "--out": o.OutDirectory = Path.GetFullPath(Next()); break;
                 case "--cleanup":
                     o.CleanupRun = Next();
@@ -109,7 +126,9 @@ internal sealed class BenchOptions
                           --open-pages N       pages held open for memory (20)
                           --poll-ms N / --workers N   override Portal:QueuePollMilliseconds / Portal:WorkerCount
                           --backstop-seconds N        override Portal:HangfireBackstopSeconds (0 = Hangfire job at once)
-                          --skip-ops --skip-burst --skip-browser --skip-page   --quick (a smoke run)
+                          --skip-ops --skip-burst --skip-browser --skip-page --skip-contention   --quick (a smoke run)
+                          --only contention    only issue 14's contention phases   --circuits N  live circuits pressing Create at once (20)
+                          --port N             the portal's port (a second node takes N+1); default a free one
                           --out DIR            results folder (bench/results/raw)
                           --cleanup ID         only remove the datasets and exports an earlier run ID left (after kill -9)
                         """);

@@ -19,6 +19,8 @@ internal sealed class BenchPortal : IAsyncDisposable
     public const string Password = "Bench-passw0rd!";
 
     private readonly TestPortal _portal;
+    private readonly int _port;
+    private static int _nodes;
 
     /// <summary>The PostgreSQL database of this run (shared by its nodes); null on SQLite.</summary>
     public static string? ConnectionString { get; private set; }
@@ -42,7 +44,12 @@ internal sealed class BenchPortal : IAsyncDisposable
         }
         // Ctrl+C belongs to the bench (it must clean the host up), not to the portal's console lifetime.
         _portal = new TestPortal(backend, Password, settings, datasetPrefix: run.PortalPrefix,
-            services: s => s.AddSingleton<IHostLifetime, QuietLifetime>());
+            services: s =>
+            {
+                s.AddSingleton<IHostLifetime, QuietLifetime>();
+                s.AddSingleton(ContentionTrace.Shared.Circuits);
+            });
+        _port = options.Port is { } port ? port + Interlocked.Increment(ref _nodes) - 1 : 0;
     }
 
     public string DataDirectory => _portal.DataDirectory;
@@ -55,7 +62,7 @@ internal sealed class BenchPortal : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        BaseAddress = _portal.StartOnKestrel();
+        BaseAddress = _portal.StartOnKestrel(_port);
         await using var db = await Db.CreateDbContextAsync();
         var tenant = await db.Users.SingleAsync(u => u.Email == TenantEmail);
         var admin = await db.Users.SingleAsync(u => u.Email == AdminEmail);

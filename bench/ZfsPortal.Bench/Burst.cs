@@ -19,6 +19,8 @@ internal sealed class BurstResult
     public int Connections { get; set; }
     public double FloorMs { get; set; }
     public double FloorSequentialOneConnectionMs { get; set; }
+    /// <summary>The same creates at most Burst.HostGateWidth at once, as the portal sends them to one host.</summary>
+    public double FloorGatedMs { get; set; }
     /// <summary>Cores busy while the floor's creates ran / while the portal's ran: machine, bench process (the portal), zfs-fuse.</summary>
     public double[] FloorCores { get; set; } = [];
     public double[] PortalCores { get; set; } = [];
@@ -41,6 +43,9 @@ internal sealed class BurstResult
 /// <summary>N shares requested at once: the portal against the same creates over the same connections and concurrency.</summary>
 internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRemote, RunIds run, TextWriter log)
 {
+    /// <summary>The portal's HostGates.MountingCommandsAtOnce (internal to it): mounting commands it sends to one host at once.</summary>
+    public const int HostGateWidth = 4;
+
     public BurstResult Result { get; } = new();
 
     /// <summary>With --nodes 2: a second node on the same PostgreSQL that takes every other request (and runs it).</summary>
@@ -76,6 +81,22 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
             var floorCpu = Machine.CpuReading.Take().Since(cpu0);
             Result.FloorCores = [floorCpu.Machine, floorCpu.Bench, floorCpu.ZfsFuse];
             await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates, {workers} at once over {floorPool.OpenConnections(remote.Backend)} connections: {Result.FloorMs:F0} ms"));
+            await DestroyAllAsync(remote, names, ct);
+
+            // The same with the portal's own limit of mounting commands at once per host (HostGates, ADR 10's zfs-fuse deadlock).
+            next = -1;
+            clock.Restart();
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Burst.HostGateWidth)).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
+                    await remote.MountpointAsync(names[i], ct);
+                }
+            }));
+            Result.FloorGatedMs = clock.Elapsed.TotalMilliseconds;
+            await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates, {Burst.HostGateWidth} at once (the portal's host gate): {Result.FloorGatedMs:F0} ms"));
             await DestroyAllAsync(remote, names, ct);
 
             // For reference: the same creates one after another over one connection.

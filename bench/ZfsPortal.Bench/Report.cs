@@ -22,6 +22,7 @@ internal sealed class BenchResults
     public BurstResult? Burst { get; set; }
     public PushResult? Push { get; set; }
     public PageResult? Page { get; set; }
+    public ContentionResult? Contention { get; set; }
     public int CleanedDatasets { get; set; }
     public int CleanedExports { get; set; }
     public bool Interrupted { get; set; }
@@ -114,6 +115,7 @@ internal static class Report
             L($"| --- | ---: |");
             L($"| floor: {burst.Count} × (zfs create + zfs get mountpoint), {burst.Workers} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorMs)} |");
             L($"| floor, for reference: the same one after another over one connection | {Fmt.Ms(burst.FloorSequentialOneConnectionMs)} |");
+            L($"| floor with the portal's host gate: the same, {Burst.HostGateWidth} at once (portal ÷ this floor: {Fmt.X(burst.PortalMs / burst.FloorGatedMs)}) | {Fmt.Ms(burst.FloorGatedMs)} |");
             L($"| portal: all {burst.Count} available | {Fmt.Ms(burst.PortalMs)} |");
             L($"| portal ÷ floor (target ≤ {BurstTargetRatio}) | {Fmt.X(ratio)} {(ratio <= BurstTargetRatio ? "met" : "MISSED")} |");
             L($"| portal: all {burst.Count} requests accepted (service calls returned) | {Fmt.Ms(burst.PortalAllAcceptedMs)} |");
@@ -178,6 +180,7 @@ internal static class Report
             foreach (var e in r.Errors)
                 L($"- {e.Split('\n')[0]}");
         }
+        ContentionReport.Append(md, r.Contention);
         return md.ToString();
     }
 }

@@ -38,7 +38,7 @@ public sealed class QueuedWork(DateTime now)
 /// handed to the scheduler and open pages nudged. A decision that refuses changes nothing.
 /// </summary>
 public sealed class OperationIntake(
-    IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler scheduler, ShareEvents events, TimeProvider time)
+    IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler scheduler, ShareEvents events, TimeProvider time) : IDisposable
 {
     public async Task<CommandResult> RunAsync(
         Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct, string? onDuplicate = null)
@@ -85,19 +85,42 @@ public sealed class OperationIntake(
     /// </summary>
     public const long DecisionLock = 0x7a66_7370_6f72_7401;
 
+    /// <summary>
+    /// On SQLite the decisions of this process take turns here, first come first served, before they ask for SQLite's
+    /// write lock. A request waiting inside SQLite for that lock holds a thread in a loop of sleeps and retries, and a
+    /// newcomer can take the lock between two retries: under a burst the waits grew to seconds while each decision
+    /// held the lock for milliseconds, and the blocked threads starved the circuits (docs/adr/0029).
+    /// </summary>
+    private readonly SemaphoreSlim _sqliteTurns = new(1, 1);
+
+    public void Dispose() => _sqliteTurns.Dispose();
+
     private async Task<CommandResult> TryRunAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the checks and the writes hold the write lock together.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({DecisionLock})", ct);
-        var work = new QueuedWork(time.GetUtcNow().UtcDateTime);
-        var result = await decide(db, work);
-        if (!result.Succeeded)
-            return result;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        var sqlite = !db.Database.IsNpgsql();
+        if (sqlite)
+            await _sqliteTurns.WaitAsync(ct);
+        QueuedWork work;
+        CommandResult result;
+        try
+        {
+            // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the checks and the writes hold the write lock together.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!sqlite)
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({DecisionLock})", ct);
+            work = new QueuedWork(time.GetUtcNow().UtcDateTime);
+            result = await decide(db, work);
+            if (!result.Succeeded)
+                return result;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            if (sqlite)
+                _sqliteTurns.Release();
+        }
 
         foreach (var operation in work.Operations)
             scheduler.Enqueue(operation.Id);

@@ -88,10 +88,10 @@ internal sealed class TestPortal : WebApplicationFactory<Program>
 
     public static string Flag(bool value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Serves the portal on a free port of 127.0.0.1, as a browser needs.</summary>
-    public Uri StartOnKestrel()
+    /// <summary>Serves the portal on 127.0.0.1 (a free port unless one is given), as a browser needs.</summary>
+    public Uri StartOnKestrel(int port = 0)
     {
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         return BaseAddress = ClientOptions.BaseAddress;
     }

@@ -150,6 +150,46 @@ public sealed class CreateShareServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Fifty_requests_at_once_in_one_project_are_all_answered_and_the_project_ends_at_its_shares_quota()
+    {
+        var (project, member) = _world.AddProjectWithMember("alpha", QuotaLimits.Defaults with { Shares = 20, Gigabytes = QuotaLimits.Unlimited });
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var requests = Enumerable.Range(0, 50).Select(async i =>
+        {
+            await start.Task;
+            return await _world.RequestShareAsync(member, project, $"burst{i:D2}", "1");
+        }).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(requests);
+
+        Assert.Equal(20, results.Count(r => r.Succeeded));
+        Assert.All(results.Where(r => !r.Succeeded),
+            r => Assert.Contains("20 of its 20 shares", r.Errors[CreateShareService.SizeField], StringComparison.Ordinal));
+        await using var db = _world.Db.CreateDbContext();
+        Assert.Equal(20, await db.Shares.CountAsync(s => s.ProjectId == project.Id));
+        Assert.Equal(20, _world.Scheduler.Enqueued.Count);
+    }
+
+    [Fact]
+    public async Task A_request_whose_decision_fails_does_not_hold_up_the_next_request()
+    {
+        var (project, member) = _world.AddProjectWithMember("alpha");
+        var intake = _world.Service<ZfsPortal.Provisioning.OperationIntake>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            intake.RunAsync((_, _) => throw new InvalidOperationException("the decision broke"), CancellationToken.None));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _world.CreateShares.CreateAsync(member,
+            new CreateShareRequest(project.Id, _world.DefaultType.Id, "cancelled", null, "1"), cancelled.Token));
+        var next = _world.RequestShareAsync(member, project, "next", "1");
+
+        Assert.Same(next, await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.True((await next).Succeeded, string.Join("; ", (await next).Errors.Values));
+    }
+
+    [Fact]
     public async Task A_user_outside_the_project_cannot_create_shares_in_it()
     {
         var (project, _) = _world.AddProjectWithMember("alpha");
