@@ -55,7 +55,8 @@ zfs_dataset_snapshot_name_prefix = {prefix}snap_
 
     def counted(self, *args, **kwargs):
         words = [a for a in args if not a.startswith("-")]
-        commands.append(" ".join(words[:2]))
+        # "zfs create", "zpool get"; other tools by name only (lsof, umount, ssh: the nested send | receive).
+        commands.append(" ".join(words[:2]) if words and words[0] in ("zfs", "zpool") else (words or ["?"])[0])
         return real_call(self, *args, **kwargs)
 
     zfs_utils.ganesha_utils.SSHExecutor.__call__ = counted

@@ -51,6 +51,9 @@ internal sealed class BenchOptions
     public bool SkipBurst { get; private set; }
     public bool SkipOps { get; private set; }
 
+    /// <summary>Leaves Manila's driver out of the operations phase (each of its lifecycles sleeps 6 s in its deletes).</summary>
+    public bool SkipManila { get; private set; }
+
     /// <summary>Where the raw JSON and the Markdown summary go.</summary>
     public string OutDirectory { get; private set; } = "";
 
@@ -90,6 +93,7 @@ internal sealed class BenchOptions
                 case "--skip-page": o.SkipPage = true; break;
                 case "--skip-burst": o.SkipBurst = true; break;
                 case "--skip-ops": o.SkipOps = true; break;
+                case "--skip-manila": o.SkipManila = true; break;
                 case "--out": o.OutDirectory = Path.GetFullPath(Next()); break;
                 case "--cleanup":
                     o.CleanupRun = Next();
@@ -110,6 +114,7 @@ internal sealed class BenchOptions
                           --poll-ms N / --workers N   override Portal:QueuePollMilliseconds / Portal:WorkerCount
                           --backstop-seconds N        override Portal:HangfireBackstopSeconds (0 = Hangfire job at once)
                           --skip-ops --skip-burst --skip-browser --skip-page   --quick (a smoke run)
+                          --skip-manila        no Manila driver beside the floor and the portal in the operations phase
                           --out DIR            results folder (bench/results/raw)
                           --cleanup ID         only remove the datasets and exports an earlier run ID left (after kill -9)
                         """);
