@@ -47,6 +47,9 @@ internal sealed class Floors(Remote remote, RunIds run, string tag = "")
             var table = ExportfsTable.Parse((await remote.MustAsync(zfs.ListExports(), ct)).Stdout);
             if (!ExportfsTable.For(table, mountpoint).Any(e => e.Client == client.Target.Canonical))
                 throw new InvalidOperationException($"exportfs -v does not list {client.Target}:{mountpoint} after exporting it.");
+            // As the portal does last on a host whose guard keeps the exports file (ADR 16): the rules a reboot brings back.
+            if (zfs.KeepsExportsFile)
+                await remote.MustAsync(zfs.PersistExports(mountpoint, [client]), ct);
         });
         await Time(Ops.Deny, async () =>
         {
@@ -54,6 +57,8 @@ internal sealed class Floors(Remote remote, RunIds run, string tag = "")
             var table = ExportfsTable.Parse((await remote.MustAsync(zfs.ListExports(), ct)).Stdout);
             if (ExportfsTable.For(table, mountpoint).Count != 0)
                 throw new InvalidOperationException($"exportfs -v still lists {mountpoint} after unexporting it.");
+            if (zfs.KeepsExportsFile)
+                await remote.MustAsync(zfs.PersistExports(mountpoint, []), ct);
         });
         await Time(Ops.SnapCreate, () => remote.MustAsync(zfs.CreateSnapshot(snap), ct));
         await Time(Ops.FromSnapshot, async () =>

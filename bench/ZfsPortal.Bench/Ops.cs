@@ -19,8 +19,8 @@ internal static class Ops
     public static string FloorCommands(string op) => op switch
     {
         Create => "zfs create -o compression=on -o refquota=1G DS; zfs get mountpoint DS",
-        Allow => "exportfs -o rw,… CLIENT:MP; exportfs -v",
-        Deny => "exportfs -u CLIENT:MP; exportfs -v",
+        Allow => "exportfs -o rw,… CLIENT:MP; exportfs -v; with the guard's exports file: GUARD FILE set MP CLIENT(…)",
+        Deny => "exportfs -u CLIENT:MP; exportfs -v; with the guard's exports file: GUARD FILE set MP",
         SnapCreate => "zfs snapshot DS@S",
         FromSnapshot => "zfs send DS@S | zfs receive NEW (one pipeline); zfs destroy NEW@S; zfs set refquota=1G NEW",
         Extend => "zfs set refquota=2G DS",
