@@ -25,6 +25,8 @@
 #   ZFSPORTAL_NFS_HELPER [exportfs]      the backend's NFS helper: exportfs, or ganesha, which also brings up
 #                                        NFS-Ganesha in a namespace of its own that real clients can mount from
 #                                        (storage-host/ganesha.sh; server address 198.18.0.1 inside it)
+#   ZFSPORTAL_MANILA_USER []             a second SSH user on the same sshd for Manila's ZFSonLinux driver, which the
+#                                        bench runs beside the portal (storage-host/manila-peer.sh); none if empty
 #   ZFSPORTAL_GUARD_PREFIXES [zfsportal_share_ zfsportal_test_ zfsbench_]
 #                                        dataset prefixes the guard admits: the portal's, and the ones the
 #                                        project's tests and bench name their own datasets with
@@ -40,6 +42,7 @@ readonly HOST_DIR="${ZFSPORTAL_HOST_DIR:-/var/lib/zfsportal-host}"
 readonly SSH_USER="${ZFSPORTAL_SSH_USER:-zfsportal}"
 readonly SSH_PORT="${ZFSPORTAL_SSH_PORT:-2222}"
 readonly COMPRESSION="${ZFSPORTAL_COMPRESSION:-auto}"
+readonly MANILA_USER="${ZFSPORTAL_MANILA_USER:-}"
 
 readonly BACKEND_NAME="${ZFSPORTAL_BACKEND_NAME:-local-zfs}"
 readonly LISTEN_IP="127.0.0.1"
@@ -82,6 +85,8 @@ readonly SSHD_PID="$HOST_DIR/sshd.pid"
 readonly SSHD_LOG="$HOST_DIR/sshd.log"
 readonly BACKEND_JSON="$HOST_DIR/backend.json"
 readonly BACKEND_ENV="$HOST_DIR/backend.env"
+readonly MANILA_KEY="$HOST_DIR/manila_id_ed25519" MANILA_JSON="$HOST_DIR/manila-peer.json"
+readonly MANILA_SUDOERS="/etc/sudoers.d/zfsportal-manila-$MANILA_USER"
 
 # The parts, one file each, in storage-host/ beside this script (found from any cwd, in any clone).
 # They only define functions (common.sh also the run's state and the EXIT trap); the commands below call them
@@ -104,6 +109,8 @@ readonly PARTS_DIR
 . "$PARTS_DIR/backend.sh"        # 8. backend settings
 # shellcheck source=storage-host/ganesha.sh
 . "$PARTS_DIR/ganesha.sh"        # 9. NFS-Ganesha in its own namespace (ZFSPORTAL_NFS_HELPER=ganesha)
+# shellcheck source=storage-host/manila-peer.sh
+. "$PARTS_DIR/manila-peer.sh"    # 10. Manila's driver as a second user (ZFSPORTAL_MANILA_USER, the bench's peer)
 
 validate_settings() {
   [[ $POOL =~ ^[A-Za-z][A-Za-z0-9_.-]{0,63}$ ]] || die "ZFSPORTAL_POOL '$POOL' is not a plain pool name"
@@ -116,6 +123,8 @@ validate_settings() {
     die "ZFSPORTAL_SSH_PORT '$SSH_PORT' is not a port"
   fi
   [[ $NFS_HELPER == exportfs || $NFS_HELPER == ganesha ]] || die "ZFSPORTAL_NFS_HELPER '$NFS_HELPER' must be exportfs or ganesha"
+  [[ -z $MANILA_USER || ( $MANILA_USER =~ ^[a-z_][a-z0-9_-]{0,31}$ && $MANILA_USER != root && $MANILA_USER != "$SSH_USER" ) ]] ||
+    die "ZFSPORTAL_MANILA_USER '$MANILA_USER' must be a plain, unprivileged user name other than ZFSPORTAL_SSH_USER"
   [[ $COMPRESSION =~ ^[a-z0-9-]+$ ]] || die "ZFSPORTAL_COMPRESSION '$COMPRESSION' is not a compression value"
   [[ $GUARD_PREFIXES =~ ^[A-Za-z0-9_.:-]+( [A-Za-z0-9_.:-]+)*$ && " $GUARD_PREFIXES " == *" $DATASET_PREFIX "* ]] ||
     die "ZFSPORTAL_GUARD_PREFIXES '$GUARD_PREFIXES' must be prefixes separated by single spaces, including $DATASET_PREFIX"
@@ -138,6 +147,7 @@ cmd_up() {
   ensure_user
   ensure_guard      # before sudoers names it
   ensure_sudoers
+  ensure_manila_peer   # before sshd, whose AllowUsers names it
   ensure_sshd
   ensure_known_hosts
   log "verifying the chain: ssh -> sudo -n -> guard -> zfs/zpool/exportfs"
@@ -188,6 +198,7 @@ cmd_status() {
   if [[ -f $SUDOERS_FILE ]]; then echo "  ok    sudoers drop-in $SUDOERS_FILE"
   else echo "  FAIL  sudoers drop-in $SUDOERS_FILE missing"; ok=1; fi
   guard_status || ok=1
+  manila_peer_status || ok=1
   if ganesha_enabled; then ganesha_status || ok=1; fi
   exports_file_status || ok=1
   if [[ -r $CLIENT_KEY && -r $KNOWN_HOSTS ]] && getent passwd "$SSH_USER" >/dev/null && our_sshd_pid >/dev/null; then
@@ -235,6 +246,7 @@ cmd_down() {
   [[ $mp != /* || $mp == / ]] || { mountpoint -q "$mp" 2>/dev/null || rmdir "$mp" 2>/dev/null || true; }
 
   stop_sshd
+  remove_manila_peer
 
   if p=$(our_zfs_fuse_pid 2>/dev/null); then
     local others
@@ -296,7 +308,7 @@ cmd_down() {
 }
 
 usage() {
-  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {

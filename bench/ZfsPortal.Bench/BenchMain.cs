@@ -100,12 +100,18 @@ internal static class BenchMain
                                              + "(host commands over one kept-open connection) and through the portal (button to final state), alternating");
                     var floors = new Floors(remote, run);
                     var ops = new PortalOps(portal, watch);
+                    await using var manila = options.SkipManila ? null : await PeerDriver.StartAsync(remote.PoolName, run, ct);
+                    var unguarded = manila?.Unavailable is null && PeerFloor.Unguarded(backend, benchPool) is { } peerRemote ? new Floors(peerRemote, run, "u") : null;
                     try
                     {
                         for (var i = 0; i <= options.Samples; i++)
                         {
                             await floors.LifecycleAsync(i, counted: i > 0, ct);
                             await ops.LifecycleAsync(i, counted: i > 0, ct);
+                            if (manila is not null)
+                                await manila.LifecycleAsync(i, counted: i > 0, ct);
+                            if (unguarded is not null)
+                                await unguarded.LifecycleAsync(i, counted: i > 0, ct);
                             if (i > 0 && i % 10 == 0)
                                 await log.WriteLineAsync($"  {i}/{options.Samples} lifecycles");
                         }
@@ -117,6 +123,12 @@ internal static class BenchMain
                         results.FloorConnections = benchPool.OpenConnections(backend);
                         results.Portal = ops.Results;
                         results.Breakdown = ops.Breakdowns;
+                        results.Manila = manila?.Results;
+                        results.FloorUnguarded = unguarded?.Results;
+                        results.ManilaCommands = manila?.Commands;
+                        results.ManilaUnavailable = options.SkipManila ? "left out (--skip-manila)." : manila?.Unavailable;
+                        if (results.ManilaUnavailable is { } why)
+                            await log.WriteLineAsync($"  Manila's driver: {why}");
                     }
                 });
 

@@ -8,8 +8,9 @@ namespace ZfsPortal.Bench;
 /// <summary>
 /// The floor of each operation: its essential host commands, back to back, over one kept-open connection of the
 /// project's <see cref="SshConnectionPool"/>. One lifecycle per sample, in the same order as the portal's.
+/// <paramref name="tag"/> keeps the datasets of a second floor (<see cref="PeerFloor"/>) apart from the first's.
 /// </summary>
-internal sealed class Floors(Remote remote, RunIds run)
+internal sealed class Floors(Remote remote, RunIds run, string tag = "")
 {
     public Dictionary<string, Series> Results { get; } = Ops.All.ToDictionary(o => o, o => new Series(o));
 
@@ -20,8 +21,8 @@ internal sealed class Floors(Remote remote, RunIds run)
     {
         var zfs = remote.Zfs;
         var b = remote.Backend;
-        var ds = run.FloorDataset(remote.PoolName, "s", i);
-        var copy = run.FloorDataset(remote.PoolName, "c", i);
+        var ds = run.FloorDataset(remote.PoolName, tag + "s", i);
+        var copy = run.FloorDataset(remote.PoolName, tag + "c", i);
         var snapName = Fmt.Inv($"snap{i:D3}");
         var snap = $"{ds}@{snapName}";
         var client = new NfsClientRule(AccessTarget.Parse(Fmt.Inv($"203.0.113.{(i % 250) + 1}")), NfsAccessLevel.ReadWrite, RootSquash: true);
@@ -46,6 +47,9 @@ internal sealed class Floors(Remote remote, RunIds run)
             var table = ExportfsTable.Parse((await remote.MustAsync(zfs.ListExports(), ct)).Stdout);
             if (!ExportfsTable.For(table, mountpoint).Any(e => e.Client == client.Target.Canonical))
                 throw new InvalidOperationException($"exportfs -v does not list {client.Target}:{mountpoint} after exporting it.");
+            // As the portal does last on a host whose guard keeps the exports file (ADR 16): the rules a reboot brings back.
+            if (zfs.KeepsExportsFile)
+                await remote.MustAsync(zfs.PersistExports(mountpoint, [client]), ct);
         });
         await Time(Ops.Deny, async () =>
         {
@@ -53,6 +57,8 @@ internal sealed class Floors(Remote remote, RunIds run)
             var table = ExportfsTable.Parse((await remote.MustAsync(zfs.ListExports(), ct)).Stdout);
             if (ExportfsTable.For(table, mountpoint).Count != 0)
                 throw new InvalidOperationException($"exportfs -v still lists {mountpoint} after unexporting it.");
+            if (zfs.KeepsExportsFile)
+                await remote.MustAsync(zfs.PersistExports(mountpoint, []), ct);
         });
         await Time(Ops.SnapCreate, () => remote.MustAsync(zfs.CreateSnapshot(snap), ct));
         await Time(Ops.FromSnapshot, async () =>

@@ -1,6 +1,6 @@
 namespace ZfsPortal.Bench;
 
-/// <summary>The nine operations, in the order one lifecycle runs them, with Manila's driver figure from the notes.</summary>
+/// <summary>The nine operations, in the order one lifecycle runs them (floor, portal and Manila's driver alike).</summary>
 internal static class Ops
 {
     public const string Create = "create share";
@@ -15,45 +15,12 @@ internal static class Ops
 
     public static readonly string[] All = [Create, Delete, Allow, Deny, SnapCreate, SnapDelete, FromSnapshot, Extend, Shrink];
 
-    /// <summary>
-    /// Medians of 30 of Debian's python3-manila (Zed) ZFSonLinux driver, run standalone against the same kind of
-    /// host (docs/benchmarks.md lists them as the "Manila driver" column). Manila measured no deny; its allow figure
-    /// is the nearest (the driver applies access the same way for both).
-    /// </summary>
-    public static double? Manila(string op) => op switch
-    {
-        Create => 80,
-        Allow => 64,
-        Deny => null,
-        SnapCreate => 29,
-        FromSnapshot => 771,
-        Extend => 48,
-        Shrink => 117,
-        SnapDelete => 2181,
-        Delete => 2316,
-        _ => null,
-    };
-
-    /// <summary>The floor the notes measured beside Manila's figure (kept-open connection, TCP_NODELAY), same order.</summary>
-    public static double? ManilaFloor(string op) => op switch
-    {
-        Create => 24,
-        Allow => 20,
-        SnapCreate => 16,
-        FromSnapshot => 62,
-        Extend => 16,
-        Shrink => 16,
-        SnapDelete => 17,
-        Delete => 136,
-        _ => null,
-    };
-
     /// <summary>The host commands each floor issues (what docs/benchmarks.md lists).</summary>
     public static string FloorCommands(string op) => op switch
     {
         Create => "zfs create -o compression=on -o refquota=1G DS; zfs get mountpoint DS",
-        Allow => "exportfs -o rw,… CLIENT:MP; exportfs -v",
-        Deny => "exportfs -u CLIENT:MP; exportfs -v",
+        Allow => "exportfs -o rw,… CLIENT:MP; exportfs -v; with the guard's exports file: GUARD FILE set MP CLIENT(…)",
+        Deny => "exportfs -u CLIENT:MP; exportfs -v; with the guard's exports file: GUARD FILE set MP",
         SnapCreate => "zfs snapshot DS@S",
         FromSnapshot => "zfs send DS@S | zfs receive NEW (one pipeline); zfs destroy NEW@S; zfs set refquota=1G NEW",
         Extend => "zfs set refquota=2G DS",

@@ -18,6 +18,10 @@ internal sealed class BenchResults
     public int FloorConnections { get; set; }
     public Dictionary<string, Series>? Portal { get; set; }
     public Dictionary<string, Breakdown>? Breakdown { get; set; }
+    public Dictionary<string, Series>? Manila { get; set; }
+    public Dictionary<string, Series>? FloorUnguarded { get; set; }
+    public Dictionary<string, Dictionary<string, int>>? ManilaCommands { get; set; }
+    public string? ManilaUnavailable { get; set; }
     public ProbeResult? Probes { get; set; }
     public BurstResult? Burst { get; set; }
     public PushResult? Push { get; set; }
@@ -52,20 +56,20 @@ internal static class Report
         {
             L($"### Operations: button to final state (ms)");
             L($"");
-            L($"| operation | floor median | floor p95 | portal median | portal p95 | n | portal ÷ floor | portal − floor | target ≤ floor + 150 | Manila driver | portal ÷ Manila | Manila ÷ its floor (notes) |");
-            L($"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
+            L($"| operation | floor median | floor p95 | portal median | portal p95 | n | portal ÷ floor | portal − floor | target ≤ floor + 150 | {PeerReport.Header} |");
+            L($"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | {PeerReport.Align} |");
             foreach (var op in Ops.All)
             {
                 var f = r.Floor[op];
                 var p = r.Portal[op];
-                var manila = Ops.Manila(op);
                 var met = p.Median <= f.Median + OverheadTargetMs;
-                L($"| {op} | {Fmt.Ms(f.Median)} | {Fmt.Ms(f.P95)} | {Fmt.Ms(p.Median)} | {Fmt.Ms(p.P95)} | {p.N} | {Fmt.X(p.Median / f.Median)} | {Fmt.Ms(p.Median - f.Median)} | {(p.N == 0 ? "—" : met ? "met" : "MISSED")} | {(manila is { } m ? Fmt.Ms(m) : "—")} | {(manila is { } m2 ? Fmt.F(p.Median / m2, "F2") : "—")} | {(manila is { } m3 && Ops.ManilaFloor(op) is { } mf ? Fmt.X(m3 / mf) : "—")} |");
+                L($"| {op} | {Fmt.Ms(f.Median)} | {Fmt.Ms(f.P95)} | {Fmt.Ms(p.Median)} | {Fmt.Ms(p.P95)} | {p.N} | {Fmt.X(p.Median / f.Median)} | {Fmt.Ms(p.Median - f.Median)} | {(p.N == 0 ? "—" : met ? "met" : "MISSED")} | {PeerReport.Cells(r, op, f, p)} |");
             }
             L($"");
             L($"Floor: {r.FloorBusyRetries} of its deletes needed a second `zfs destroy` (busy); it used {r.FloorConnections} connection(s).");
             L($"");
         }
+        PeerReport.Section(r, L);
 
         if (r.Breakdown is not null)
         {

@@ -24,7 +24,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 HostbasedAuthentication no
 UsePAM no
-AllowUsers $SSH_USER
+AllowUsers $SSH_USER${MANILA_USER:+ $MANILA_USER}
 PermitRootLogin no
 PermitEmptyPasswords no
 PermitUserEnvironment no

@@ -18,8 +18,10 @@ public sealed class DemoSeed(
 {
     public const string DefaultShareType = "default";
 
+    /// <summary>The logins whose passwords this node knows (configured, kept in its data folder, or just made).</summary>
     public async Task<IReadOnlyList<SeededLogin>> SeedAsync(CancellationToken ct)
     {
+        await using var oneNodeAtATime = await SeedLock.HoldAsync(dbFactory, ct);
         foreach (var role in new[] { Roles.Admin, Roles.Tenant })
             if (!await roles.RoleExistsAsync(role))
                 Check(await roles.CreateAsync(new IdentityRole(role)));
@@ -54,16 +56,20 @@ public sealed class DemoSeed(
             await db.SaveChangesAsync(ct);
         }
         SaveStoredPasswords(stored);
-        return [new(Roles.Admin, seed.AdminEmail, admin.Password), new(Roles.Tenant, seed.TenantEmail, tenant.Password)];
+        return [.. new[] { (Roles.Admin, seed.AdminEmail, admin.Password), (Roles.Tenant, seed.TenantEmail, tenant.Password) }
+            .Where(l => l.Password is not null).Select(l => new SeededLogin(l.Item1, l.Item2, l.Password!))];
     }
 
-    private async Task<(PortalUser User, string Password)> EnsureUserAsync(
+    private async Task<(PortalUser User, string? Password)> EnsureUserAsync(
         string email, string displayName, string role, string? configured, Dictionary<string, string> stored)
     {
         var user = await users.FindByEmailAsync(email);
-        var password = configured ?? (stored.TryGetValue(email, out var known) ? known : InitialPassword.Generate());
+        // A user that another node (or a lost data folder) made keeps its password, which this node does not know: a new
+        // one would be printed and kept here, and be wrong.
+        var password = configured ?? stored.GetValueOrDefault(email);
         if (user is null)
         {
+            password ??= InitialPassword.Generate();
             user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName };
             Check(await users.CreateAsync(user, password));
             Check(await users.AddToRoleAsync(user, role));
@@ -74,7 +80,7 @@ public sealed class DemoSeed(
             Check(await users.RemovePasswordAsync(user));
             Check(await users.AddPasswordAsync(user, configured));
         }
-        if (configured is null)
+        if (configured is null && password is not null)
             stored[email] = password;
         return (user, password);
     }

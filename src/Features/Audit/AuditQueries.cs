@@ -23,9 +23,12 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> dbFactory)
         if (!string.IsNullOrWhiteSpace(search))
         {
             var like = SearchPattern.Contains(search);
-            query = query.Where(a => EF.Functions.Like(a.UserName, like, SearchPattern.Escape) || EF.Functions.Like(a.Action, like, SearchPattern.Escape)
-                                     || EF.Functions.Like(a.Target, like, SearchPattern.Escape)
-                                     || (a.Detail != null && EF.Functions.Like(a.Detail, like, SearchPattern.Escape)));
+#pragma warning disable CA1304, CA1311 // ToLower() becomes SQL lower() on both providers; no .NET culture runs
+            query = query.Where(a => EF.Functions.Like(a.UserName.ToLower(), like, SearchPattern.Escape)
+                                     || EF.Functions.Like(a.Action.ToLower(), like, SearchPattern.Escape)
+                                     || EF.Functions.Like(a.Target.ToLower(), like, SearchPattern.Escape)
+                                     || (a.Detail != null && EF.Functions.Like(a.Detail.ToLower(), like, SearchPattern.Escape)));
+#pragma warning restore CA1304, CA1311
         }
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(a => a.Id).Skip(Math.Max(0, page) * pageSize).Take(pageSize)

@@ -14,6 +14,7 @@ public sealed class BackendSeed(IDbContextFactory<PortalDbContext> dbFactory, IO
 {
     public async Task<int> SeedAsync(CancellationToken ct)
     {
+        await using var oneNodeAtATime = await SeedLock.HoldAsync(dbFactory, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var changed = 0;
         foreach (var configured in storage.Value.Backends)

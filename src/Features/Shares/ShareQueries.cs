@@ -62,8 +62,10 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var like = SearchPattern.Contains(filter.Search);
-            shares = shares.Where(s => EF.Functions.Like(s.Name, like, SearchPattern.Escape)
-                                       || (s.ExportLocation != null && EF.Functions.Like(s.ExportLocation, like, SearchPattern.Escape)));
+#pragma warning disable CA1304, CA1311 // ToLower() becomes SQL lower() on both providers; no .NET culture runs
+            shares = shares.Where(s => EF.Functions.Like(s.Name.ToLower(), like, SearchPattern.Escape)
+                                       || (s.ExportLocation != null && EF.Functions.Like(s.ExportLocation.ToLower(), like, SearchPattern.Escape)));
+#pragma warning restore CA1304, CA1311
         }
         var total = await shares.CountAsync(ct);
         var rows = await shares

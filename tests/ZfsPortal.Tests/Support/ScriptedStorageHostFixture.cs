@@ -142,6 +142,7 @@ public abstract class ScriptedStorageHostFixture(ScriptedHostSettings settings) 
         start.Environment.Remove("ZFSPORTAL_COMPRESSION");
         start.Environment.Remove("ZFSPORTAL_GUARD_PREFIXES");
         start.Environment.Remove("ZFSPORTAL_NFS_HELPER");
+        start.Environment.Remove("ZFSPORTAL_MANILA_USER");
         foreach (var (name, value) in MoreSettings())
         {
             start.Environment[name] = value;
