@@ -32,7 +32,7 @@ public sealed class CreateShareTests(PortalFixture portal)
 
             await Expect(page).ToHaveURLAsync(BrowserSession.SharePageUrl());
             var shareId = Guid.Parse(BrowserSession.SharePageUrl().Match(page.Url).Groups[1].Value);
-            var expectedDataset = $"{portal.Pool}/{portal.DatasetPrefix}{shareId.ToString("D").Replace('-', '_')}";
+            var expectedDataset = portal.DatasetOf(shareId);
             portal.TrackDataset(expectedDataset); // destroyed at the end of the run, whatever happens below
 
             var status = page.Locator("[data-testid=share-status]");

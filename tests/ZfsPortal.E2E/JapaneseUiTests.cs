@@ -47,7 +47,7 @@ public sealed class JapaneseUiTests(PortalFixture portal)
 
             await Expect(page).ToHaveURLAsync(BrowserSession.SharePageUrl());
             var shareId = Guid.Parse(BrowserSession.SharePageUrl().Match(page.Url).Groups[1].Value);
-            portal.TrackDataset($"{portal.Pool}/{portal.DatasetPrefix}{shareId.ToString("D").Replace('-', '_')}");
+            portal.TrackDataset(portal.DatasetOf(shareId)); // destroyed at the end of the run
 
             // Manila's state names stay as they are; the page around them is Japanese.
             await Expect(page.Locator("[data-testid=share-name]")).ToHaveTextAsync(name);

@@ -78,6 +78,9 @@ public class PortalFixture : IAsyncLifetime
     /// <summary>Remembers a dataset the tests caused to be created, so that the end of the run destroys it.</summary>
     public void TrackDataset(string dataset) => _datasets.TryAdd(dataset, Interlocked.Increment(ref _tracked));
 
+    /// <summary>The dataset the portal makes for a share on the local host.</summary>
+    public string DatasetOf(Guid shareId) => $"{Pool}/{DatasetPrefix}{shareId.ToString("D").Replace('-', '_')}";
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))

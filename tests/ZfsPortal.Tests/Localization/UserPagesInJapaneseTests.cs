@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using ZfsPortal.Components;
 using ZfsPortal.Components.Layout;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Access;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Account.ApiTokens;
 using ZfsPortal.Features.Shares;
@@ -59,33 +60,40 @@ public sealed class UserPagesInJapaneseTests : JapanesePageTestContext
             var (page, _, values) = await SharePageAsync(c);
             return new Shown(page.Markup, values, UsagePanel);
         }),
-        new("share page's delete question", async c =>
+        SharePageDialog("share page's delete question", "share-delete"),
+        SharePageDialog("share page's extend dialog", "share-extend", "resize-size"),
+        SharePageDialog("share page's take-a-snapshot dialog", "snapshot-create", "snapshot-name"),
+        SharePageDialog("share page's new-share-from-snapshot dialog", "snapshot-new-share", "from-snapshot-name"),
+        SharePageDialog("share page's deny-access question", "access-deny"),
+        SharePageDialog("share page's revert question", "snapshot-revert"),
+        SharePageDialog("share page's delete-snapshot question", "snapshot-delete"),
+        new("user menu, open", c =>
         {
-            var (page, dialogs, values) = await SharePageAsync(c);
-            page.Find("[data-testid=share-delete]").Click();
-            dialogs.WaitForElement(".mud-dialog");
-            return new Shown(dialogs.Markup, values);
+            var (_, member) = c.Seed.AddProjectWithMember("alpha");
+            c.SignInAs(member);
+            var popovers = c.RenderOne<MudBlazor.MudPopoverProvider>();
+            c.RenderOne<UserMenu>().Find("button").Click();
+            popovers.WaitForElement("[data-testid=language-ja]");
+            return Task.FromResult(new Shown(popovers.Markup, [member.Name]));
         }),
-        new("share page's extend dialog", async c =>
+        new("access rules waiting for an admin, and the reject dialog", async c =>
         {
-            var (page, dialogs, values) = await SharePageAsync(c);
-            page.Find("[data-testid=share-extend]").Click();
-            dialogs.WaitForElement(".mud-dialog #resize-size");
-            return new Shown(dialogs.Markup, values);
+            c.Seed.SetExportPolicy(ExportPolicy.Default with { WiderNeedsApproval = true });
+            var (share, member, project) = await c.Seed.AvailableShareAsync();
+            Assert.True((await c.Seed.Access.AllowAsync(member, share.Id, "10.0.0.0/8", "rw")).Succeeded);
+            var (panel, dialogs) = c.Open<PendingAccessRules>();
+            panel.WaitForElement("[data-testid=access-approval-row]");
+            var why = panel.Find("[data-testid=access-approval-list] tbody td:nth-child(5)").TextContent.Trim();
+            panel.Find("[data-testid=access-approval-reject]").Click();
+            dialogs.WaitForElement(".mud-dialog #reject-rule-reason");
+            return new Shown(panel.Markup + dialogs.Markup, [share.Name, project.Name, member.Name, "10.0.0.0/8", why]);
         }),
-        new("share page's take-a-snapshot dialog", async c =>
+        new("export policy fields that admit the world", c =>
         {
-            var (page, dialogs, values) = await SharePageAsync(c);
-            page.Find("[data-testid=snapshot-create]").Click();
-            dialogs.WaitForElement(".mud-dialog #snapshot-name");
-            return new Shown(dialogs.Markup, [.. values, dialogs.Find("#snapshot-name").GetAttribute("value") ?? ""]);
-        }),
-        new("share page's new-share-from-snapshot dialog", async c =>
-        {
-            var (page, dialogs, values) = await SharePageAsync(c);
-            page.Find("[data-testid=snapshot-new-share]").Click();
-            dialogs.WaitForElement(".mud-dialog #from-snapshot-name");
-            return new Shown(dialogs.Markup, [.. values, dialogs.Find("#from-snapshot-name").GetAttribute("value") ?? ""]);
+            var model = new ExportPolicyModel { AllowedNetworks = "", WidestIPv4Prefix = "0", WidestIPv6Prefix = "0" };
+            var fields = c.RenderOne<ExportPolicyFields>(ps => ps.Add(p => p.Model, model));
+            Assert.NotEmpty(fields.FindAll("[data-testid=export-policy-world]"));
+            return Task.FromResult(new Shown(fields.Markup, []));
         }),
         new("share page of a share that does not exist", c =>
         {
@@ -123,6 +131,15 @@ public sealed class UserPagesInJapaneseTests : JapanesePageTestContext
     [Theory]
     [MemberData(nameof(Names))]
     public Task Shows_only_Japanese(string name) => AssertAllJapaneseAsync(Cases.Single(c => c.Name == name));
+
+    /// <summary>The share page's dialog that <paramref name="button"/> opens; <paramref name="field"/> is an input it fills in itself.</summary>
+    private static JapaneseCase SharePageDialog(string name, string button, string? field = null) => new(name, async c =>
+    {
+        var (page, dialogs, values) = await SharePageAsync(c);
+        page.Find($"[data-testid={button}]").Click();
+        dialogs.WaitForElement(field is null ? ".mud-dialog" : $".mud-dialog #{field}");
+        return new Shown(dialogs.Markup, field is null ? values : [.. values, dialogs.Find($"#{field}").GetAttribute("value") ?? ""]);
+    });
 
     /// <summary>An available share with an active rule, a snapshot and a finished operation, open on its page as its member.</summary>
     private static async Task<(IRenderedComponent<SharePage> Page, IRenderedComponent<MudBlazor.MudDialogProvider> Dialogs, string[] Values)> SharePageAsync(
