@@ -176,6 +176,21 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             var b = c.Seed.Backend;
             return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools, "/usr/local/sbin/zfsportal-ganesha", "ganesha", "NFS-Ganesha", "Ganesha"]);
         }),
+        new("backends page re-rendered by a health check on another thread", async c =>
+        {
+            var (page, dialogs) = c.Open<BackendsPage>();
+            page.WaitForElement("[data-testid=backend-row]");
+            var renders = page.RenderCount;
+            // The health loop's thread runs in the process's culture, not the reader's.
+            await Task.Run(() =>
+            {
+                CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                return c.Services.GetRequiredService<BackendHealthChecker>().CheckAllAsync(CancellationToken.None);
+            });
+            page.WaitForAssertion(() => Assert.True(page.RenderCount > renders));
+            var b = c.Seed.Backend;
+            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools]);
+        }),
         new("pin host key dialog", async c =>
         {
             var (page, dialogs) = c.Open<BackendsPage>();
