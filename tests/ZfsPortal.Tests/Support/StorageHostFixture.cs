@@ -197,9 +197,11 @@ public sealed class StorageHostFixture : IAsyncLifetime
 
     public async Task DestroyDatasetAsync(string dataset)
     {
-        await RunLocalAsync(_zfs, "unmount", dataset);
         for (var attempt = 1; ; attempt++)
         {
+            // Unmount on every attempt: a portal still winding down (its reconciler mounts what it finds unmounted) or
+            // zfs-fuse itself may have mounted it again since the last try, and a mounted dataset is what stays busy.
+            await RunLocalAsync(_zfs, "unmount", dataset);
             var result = await RunLocalAsync(_zfs, "destroy", "-r", dataset);
             if (result.ExitCode == 0 || result.Stderr.Contains("dataset does not exist", StringComparison.Ordinal))
             {
