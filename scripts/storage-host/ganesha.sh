@@ -221,22 +221,14 @@ EOF
 }
 
 ensure_ganesha_helper() {
-  local conf prog out tmp
+  local conf prog out
   conf=$(ganesha_helper_conf_content) || exit 1
   prog=$(ganesha_helper_program) || exit 1
   write_file "$GAN_BIN_CONF" 644 root:root <<<"$conf"
   (( WROTE )) && changed "ganesha: wrote $GAN_BIN_CONF"
   write_file "$GAN_BIN" 755 root:root <<<"$prog"
   (( WROTE )) && changed "ganesha: installed $GAN_BIN"
-  if [[ ! -f $GAN_SUDOERS || $(cat "$GAN_SUDOERS") != "$(ganesha_sudoers_content)" ]]; then
-    tmp=$(mktemp "/etc/sudoers.d/.${GAN_SUDOERS##*/}.XXXXXX")   # a name with '.' is ignored by sudo until the rename
-    CLEANUP+=("rm -f '$tmp'")
-    ganesha_sudoers_content >"$tmp"
-    chmod 0440 "$tmp"
-    out=$(visudo -cf "$tmp" 2>&1) || die "visudo rejects the Ganesha sudoers drop-in: $out"
-    mv -f "$tmp" "$GAN_SUDOERS"
-    changed "ganesha: installed $GAN_SUDOERS"
-  fi
+  install_sudoers "$GAN_SUDOERS" ganesha ganesha_sudoers_content
   out=$("$GAN_BIN" check 2>&1) || die "ganesha: $GAN_BIN check failed: $out"
   log "ganesha: $out"
 }

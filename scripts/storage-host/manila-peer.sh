@@ -22,16 +22,9 @@ EOF2
 
 ensure_manila_peer() {
   manila_enabled || return 0
-  local entry home group
+  local home group
   ensure_keypair "$MANILA_KEY" "zfsportal-manila-peer@$(uname -n)"
-  if entry=$(getent passwd "$MANILA_USER"); then
-    [[ $(cut -d: -f5 <<<"$entry") == "$USER_MARK" ]] ||
-      die "user $MANILA_USER exists but was not created by storage-host.sh; set ZFSPORTAL_MANILA_USER to another name"
-  else
-    useradd --create-home --shell /bin/bash --user-group --comment "$USER_MARK" "$MANILA_USER"
-    changed "manila peer: created user $MANILA_USER"
-  fi
-  [[ $(getent shadow "$MANILA_USER" | cut -d: -f2) == '*' ]] || usermod -p '*' "$MANILA_USER"
+  ensure_marked_user "$MANILA_USER" ZFSPORTAL_MANILA_USER
   home=$(getent passwd "$MANILA_USER" | cut -d: -f6)
   group=$(id -gn "$MANILA_USER")
   install -d -m 0700 -o "$MANILA_USER" -g "$group" "$home/.ssh"
@@ -49,16 +42,7 @@ EOF2
   # The driver runs `which exportfs` and `modinfo zfs` without sudo; a share node's user finds them on its PATH.
   # bash reads ~/.bashrc for commands run over ssh; Debian's own .bashrc stops early for those, so this comes first.
   write_file "$home/.bashrc" 644 "$MANILA_USER:$group" <<<'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-  local tmp out
-  if [[ ! -f $MANILA_SUDOERS || $(cat "$MANILA_SUDOERS") != "$(manila_sudoers_content)" ]]; then
-    tmp=$(mktemp "/etc/sudoers.d/.${MANILA_SUDOERS##*/}.XXXXXX")
-    CLEANUP+=("rm -f '$tmp'")
-    manila_sudoers_content >"$tmp"
-    chmod 0440 "$tmp"
-    out=$(visudo -cf "$tmp" 2>&1) || die "visudo rejects the Manila peer's sudoers drop-in: $out"
-    mv -f "$tmp" "$MANILA_SUDOERS"
-    changed "manila peer: installed $MANILA_SUDOERS"
-  fi
+  install_sudoers "$MANILA_SUDOERS" "manila peer" manila_sudoers_content
   write_file "$MANILA_JSON" 644 root:root <<EOF2
 {"User": "$MANILA_USER", "Host": "$LISTEN_IP", "Port": $SSH_PORT, "PrivateKeyPath": "$MANILA_KEY", "Pool": "$POOL"}
 EOF2

@@ -24,20 +24,26 @@ ensure_keypair() {
 
 user_home() { getent passwd "$SSH_USER" | cut -d: -f6; }
 
-ensure_user() {
-  local entry
-  if entry=$(getent passwd "$SSH_USER"); then
+# Creates USER marked as this script's (GECOS), or checks that an existing one is; SETTING names the variable to change
+# when it is someone else's. The portal's user and the Manila peer's both come this way.
+ensure_marked_user() {
+  local user=$1 setting=$2 entry
+  if entry=$(getent passwd "$user"); then
     [[ $(cut -d: -f5 <<<"$entry") == "$USER_MARK" ]] ||
-      die "user $SSH_USER exists but was not created by storage-host.sh (GECOS is not '$USER_MARK'); set ZFSPORTAL_SSH_USER to another name"
+      die "user $user exists but was not created by storage-host.sh (GECOS is not '$USER_MARK'); set $setting to another name"
   else
-    useradd --create-home --shell /bin/bash --user-group --comment "$USER_MARK" "$SSH_USER"
-    changed "user: created $SSH_USER"
+    useradd --create-home --shell /bin/bash --user-group --comment "$USER_MARK" "$user"
+    changed "user: created $user"
   fi
   # useradd leaves the password locked ('!'); with UsePAM no, sshd then refuses even key logins.
-  if [[ $(getent shadow "$SSH_USER" | cut -d: -f2) != '*' ]]; then
-    usermod -p '*' "$SSH_USER"
-    changed "user: $SSH_USER set to no-password ('*', not locked)"
+  if [[ $(getent shadow "$user" | cut -d: -f2) != '*' ]]; then
+    usermod -p '*' "$user"
+    changed "user: $user set to no-password ('*', not locked)"
   fi
+}
+
+ensure_user() {
+  ensure_marked_user "$SSH_USER" ZFSPORTAL_SSH_USER
   local home group
   home=$(user_home)
   group=$(id -gn "$SSH_USER")
@@ -78,15 +84,24 @@ ensure_sudoers() {
     log "sudoers: $SUDOERS_FILE up to date"
     return 0
   fi
+  install_sudoers "$SUDOERS_FILE" sudoers sudoers_content
+}
+
+# Installs the drop-in FILE from the function CONTENT unless it already holds exactly that, root-owned, mode 0440.
+# LABEL starts the log line. The portal's, Ganesha's and the Manila peer's rules all come this way.
+install_sudoers() {
+  local file=$1 label=$2 content=$3 tmp out
+  if [[ -f $file && ! -L $file && $(cat "$file") == "$("$content")" && $(stat -c '%a %U:%G' "$file") == "440 root:root" ]]; then
+    return 0
+  fi
   # A name containing '.' is ignored by sudo, so the candidate is inert until it is renamed.
-  local tmp
-  tmp=$(mktemp "/etc/sudoers.d/.${SUDOERS_FILE##*/}.XXXXXX")
+  tmp=$(mktemp "/etc/sudoers.d/.${file##*/}.XXXXXX")
   CLEANUP+=("rm -f '$tmp'")
-  sudoers_content >"$tmp"
+  "$content" >"$tmp"
   chmod 0440 "$tmp"
   chown root:root "$tmp"
-  out=$(visudo -cf "$tmp" 2>&1) || die "visudo rejects the sudoers drop-in: $out"
+  out=$(visudo -cf "$tmp" 2>&1) || die "visudo rejects the $label drop-in $file: $out"
   # One rename: sudo reads the old rule or the new one, never neither.
-  mv -f "$tmp" "$SUDOERS_FILE"
-  changed "sudoers: installed $SUDOERS_FILE"
+  mv -f "$tmp" "$file"
+  changed "$label: installed $file"
 }

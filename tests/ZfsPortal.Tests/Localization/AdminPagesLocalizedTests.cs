@@ -63,6 +63,10 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
         return result.Id!.Value;
     }
 
+    // What the backends page shows of the seeded backend: data, not text to translate.
+    private static IEnumerable<string> BackendValues(JapanesePageTestContext c) =>
+        [c.Seed.Backend.Name, c.Seed.Backend.Host, c.Seed.Backend.User, c.Seed.Backend.NfsHelper, .. c.Seed.Backend.Pools];
+
     private static readonly string[] RequestValues = ["alpha-user@example.test", "alpha", "big", "gold"];
 
     private static void History(JapanesePageTestContext c, UsageSubject subject, Guid id, int days, long perDay, long last, long size)
@@ -154,16 +158,14 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             var (page, dialogs) = c.Open<BackendsPage>();
             page.WaitForElement("[data-testid=backend-row]");
             await ClickForDialogAsync(page, dialogs, "backend-add");
-            var b = c.Seed.Backend;
-            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools]);
+            return Seen(dialogs, page.Markup, [.. BackendValues(c)]);
         }),
         new("backends page, disabling a backend", async c =>
         {
             var (page, dialogs) = c.Open<BackendsPage>();
             page.WaitForElement("[data-testid=backend-row]");
             await ClickForDialogAsync(page, dialogs, "backend-toggle");
-            var b = c.Seed.Backend;
-            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools]);
+            return Seen(dialogs, page.Markup, [.. BackendValues(c)]);
         }),
         new("backends page, its add dialog with the ganesha helper chosen", async c =>
         {
@@ -173,8 +175,7 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             var helper = dialogs.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "NFS ヘルパー");
             await helper.InvokeAsync(() => helper.Instance.ValueChanged.InvokeAsync("ganesha"));
             dialogs.WaitForElement("#backend-ganesha-path");
-            var b = c.Seed.Backend;
-            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools, "/usr/local/sbin/zfsportal-ganesha", "ganesha", "NFS-Ganesha", "Ganesha"]);
+            return Seen(dialogs, page.Markup, [.. BackendValues(c), "/usr/local/sbin/zfsportal-ganesha", "ganesha", "NFS-Ganesha", "Ganesha"]);
         }),
         new("backends page re-rendered by a health check on another thread", async c =>
         {
@@ -188,8 +189,7 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
                 return c.Services.GetRequiredService<BackendHealthChecker>().CheckAllAsync(CancellationToken.None);
             });
             page.WaitForAssertion(() => Assert.True(page.RenderCount > renders));
-            var b = c.Seed.Backend;
-            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools]);
+            return Seen(dialogs, page.Markup, [.. BackendValues(c)]);
         }),
         new("pin host key dialog", async c =>
         {
@@ -197,8 +197,7 @@ public sealed class AdminPagesLocalizedTests : JapanesePageTestContext
             page.WaitForElement("[data-testid=backend-row]");
             await ClickForDialogAsync(page, dialogs, "backend-pin");
             dialogs.WaitForElement("[data-testid=pin-fingerprint]");
-            var b = c.Seed.Backend;
-            return Seen(dialogs, page.Markup, [b.Name, b.Host, b.User, b.NfsHelper, .. b.Pools, "SHA256:" + FakeBackendProbe.Fingerprint]);
+            return Seen(dialogs, page.Markup, [.. BackendValues(c), "SHA256:" + FakeBackendProbe.Fingerprint]);
         }),
         new("preflight dialog with a failed check", c => PreflightAsync(c, PreflightStep.Dialect)),
         new("preflight dialog with every check passed", c => PreflightAsync(c, null)),
