@@ -49,6 +49,7 @@ public static class PortalServices
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
+            .AddErrorDescriber<ZfsPortal.Features.Account.PortalIdentityErrors>()
             .AddSignInManager();
         // Identity's stores take the DbContext from the scope; jobs and components use the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());

@@ -34,13 +34,13 @@ internal static partial class PreflightRules
 {
     public static string Name(PreflightStep step, BackendOptions b) => step switch
     {
-        PreflightStep.Reachable => "Reachable",
+        PreflightStep.Reachable => "Host reachable",
         PreflightStep.HostKey => "Host key pinned and matching",
-        PreflightStep.Authenticated => "Authenticated",
-        PreflightStep.Sudo => "sudo works without a tty",
-        PreflightStep.Zfs => $"zfs found at {b.ZfsPath}",
-        PreflightStep.Zpool => $"zpool found at {b.ZpoolPath}",
-        PreflightStep.Exportfs => $"exportfs found at {b.ExportfsPath}",
+        PreflightStep.Authenticated => "Key login accepted",
+        PreflightStep.Sudo => "Sudo works without a tty",
+        PreflightStep.Zfs => $"Program zfs found at {b.ZfsPath}",
+        PreflightStep.Zpool => $"Program zpool found at {b.ZpoolPath}",
+        PreflightStep.Exportfs => $"Program exportfs found at {b.ExportfsPath}",
         PreflightStep.Pools => "Pools present",
         PreflightStep.NfsHelper => "NFS helper works",
         PreflightStep.Dialect => "ZFS dialect",
@@ -114,7 +114,7 @@ internal static partial class PreflightRules
             return Failed(PreflightStep.HostKey, b,
                 timedOut
                     ? $"The SSH handshake did not reach the host key within {b.ConnectTimeoutSeconds} s."
-                    : $"The SSH handshake stopped before the host presented its key ({Sentence(error?.Message ?? "no reason given")}).",
+                    : $"The SSH handshake stopped before the host presented its key ({Why(error, "no reason given")}).",
                 "Read the host's sshd log; the portal accepts ed25519, ECDSA and RSA (rsa-sha2) host keys.");
         }
 
@@ -178,7 +178,7 @@ internal static partial class PreflightRules
                 $"The private key file {path} is protected by a passphrase, which the portal cannot type.",
                 $"Remove the passphrase (`ssh-keygen -p -N '' -f {path}`) and keep the file readable only by the portal's user, or point PrivateKeyPath at an unencrypted key."),
             _ => (
-                $"The file {path} is not a private key the portal can read ({Sentence(error?.Message ?? "unknown format")}).",
+                $"The file {path} is not a private key the portal can read ({Why(error, "unknown format")}).",
                 "PrivateKeyPath must name an unencrypted OpenSSH or PEM private key (such as one made by `ssh-keygen -t ed25519 -N ''`), not the .pub file."),
         };
     }
@@ -502,7 +502,7 @@ internal static partial class PreflightRules
         if (!string.Equals(b.NfsHelper, "sharenfs", StringComparison.Ordinal))
         {
             return ExportsFile(b, exportsFile) ?? Passed(PreflightStep.NfsHelper, b,
-                $"The exportfs helper can read the host's export table (`exportfs -v`: {entries} entr{(entries == 1 ? "y" : "ies")}) " +
+                $"The exportfs helper can read the host's export table (`exportfs -v`, entries: {entries}) " +
                 $"and keeps its exports in {b.ExportsFile} for reboots and `exportfs -ra`.");
         }
 
@@ -539,7 +539,7 @@ internal static partial class PreflightRules
             _ => "syntax unknown until the dialect is known",
         };
         return Passed(PreflightStep.NfsHelper, b,
-            $"The sharenfs helper can read sharenfs of {sharenfsPool} ('{value}') and the export table ({entries} entr{(entries == 1 ? "y" : "ies")}); " +
+            $"The sharenfs helper can read sharenfs of {sharenfsPool} ('{value}') and the export table (entries: {entries}); " +
             $"values are written in {syntax}.");
     }
 
@@ -629,11 +629,13 @@ internal static partial class PreflightRules
             $"{b.GuardPath} refuses `zpool destroy` ({refused}) and lets the portal's commands on {target[..^HostGuard.ProbeDatasetSuffix.Length]}… through.");
     }
 
-    private static string GuardInstallFix(BackendOptions b) =>
+    private static string GuardInstallFix(BackendOptions b) => GuardInstallFix(b, string.IsNullOrEmpty(b.GuardPath) ? "/usr/local/sbin/zfsportal-guard" : b.GuardPath);
+
+    private static string GuardInstallFix(BackendOptions b, string guard) =>
         "Install the guard on the host, as scripts/storage-host.sh up does: scripts/storage-host/zfsportal-guard as " +
         "/usr/local/sbin/zfsportal-guard (root-owned, mode 0755) with its config /etc/zfsportal-guard.conf (the pools, dataset " +
         $"prefixes, the pools' mount points and the tool paths), and a sudoers rule that names only it (`{b.User} ALL=(root) NOPASSWD: " +
-        $"{(string.IsNullOrEmpty(b.GuardPath) ? "/usr/local/sbin/zfsportal-guard" : b.GuardPath)}`).";
+        $"{guard}`).";
 
     public static string? OptionName(ZfsDialect? dialect) => dialect switch
     {
@@ -689,6 +691,8 @@ internal static partial class PreflightRules
 
     /// <summary>One line, no trailing period (the caller punctuates).</summary>
     private static string Sentence(string text) => string.Join(' ', Lines(text)).TrimEnd('.');
+
+    private static string Why(Exception? error, string unknown) => Sentence(error?.Message ?? unknown);
 
     private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
 }

@@ -143,11 +143,15 @@ public sealed partial class SshBackendProbe(SshConnectionPool pool, TimeProvider
         var said = stderr.Length > 0 ? Shorten(stderr.TrimEnd('.')) : "no error output";
 
         var problem = missing.Count > 0 && pools.Count + missing.Count == backend.Pools.Count && stderr.Contains("does not exist", StringComparison.Ordinal)
-            ? $"Pool{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} of backend '{backend.Name}' {(missing.Count == 1 ? "is" : "are")} " +
-              $"not on the host ({said}). Import or create {(missing.Count == 1 ? "it" : "them")} on the host, or correct the backend's pool list."
+            ? MissingPools(missing, backend.Name, said)
             : $"{what} failed (exit {exit}): {said}.{CommandFailureHints.For(exitStatus ?? -1, stderr, backend, argv)}";
         return new HealthReport(false, problem, pools, took);
     }
+
+    // One whole sentence per count, so that each reads right in every language (Sentences.ja.resx).
+    private static string MissingPools(List<string> missing, string backend, string said) => missing.Count == 1
+        ? $"Pool {missing[0]} of backend '{backend}' is not on the host ({said}). Import or create it on the host, or correct the backend's pool list."
+        : $"Pools {string.Join(", ", missing)} of backend '{backend}' are not on the host ({said}). Import or create them on the host, or correct the backend's pool list.";
 
     private static string Shorten(string text) =>
         text.Length <= SshStorageHost.MaxStderrChars ? text : string.Concat(text.AsSpan(0, SshStorageHost.MaxStderrChars), "… (truncated)");

@@ -34,7 +34,7 @@ public sealed class AccessService(OperationIntake intake)
             var errors = new Dictionary<string, string>();
             if (targetError is not null) errors[TargetField] = targetError;
             if (levelError is not null) errors[LevelField] = levelError;
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
         }
 
         return await intake.RunAsync(async (db, work) =>

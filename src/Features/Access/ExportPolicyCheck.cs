@@ -38,9 +38,8 @@ public static class ExportPolicyCheck
     public static ExportVerdict Judge(AccessTarget target, bool rootSquash, IEnumerable<PolicyScope> scopes, bool byAdmin)
     {
         var breaches = scopes.SelectMany(s => Breaches(target, rootSquash, s)).ToList();
-        var world = target.PrefixLength == 0
-            ? $"{target} exports this share to every {(target.IsIPv6 ? "IPv6" : "IPv4")} client, anywhere."
-            : null;
+        var family = target.IsIPv6 ? "IPv6" : "IPv4";
+        var world = target.PrefixLength == 0 ? $"{target} exports this share to every {family} client, anywhere." : null;
         if (byAdmin)
         {
             var beyond = breaches.Count == 0 ? null : $"It goes beyond the export policy: {string.Join("; ", breaches.Select(b => b.What))}.";

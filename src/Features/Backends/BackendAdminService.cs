@@ -141,7 +141,7 @@ public sealed partial class BackendAdminService(IDbContextFactory<PortalDbContex
         if (values is not null && await db.Backends.AnyAsync(b => b.Settings.Name == values.Name && b.Id != id, ct))
             errors[NameField] = $"A backend named '{values.Name}' exists already.";
         if (errors.Count > 0 || values is null)
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
 
         var backend = id is null ? new Backend { CreatedAt = Now } : await db.Backends.SingleOrDefaultAsync(b => b.Id == id, ct);
         if (backend is null)

@@ -19,11 +19,19 @@ public sealed record CommandResult(Guid? Id, IReadOnlyDictionary<string, string>
     /// <summary>The first error, for actions whose answer is one sentence.</summary>
     public string? Error => Errors.Values.FirstOrDefault();
 
-    public static CommandResult Done(Guid id, string? notice = null) => new(id, new Dictionary<string, string>()) { Notice = notice };
+    // The sentences are made in English and put into the caller's UI culture here, once for every service (ADR 33);
+    // the APIs' callers send no Japanese Accept-Language, so they read the English.
+    public static CommandResult Done(Guid id, string? notice = null) =>
+        new(id, new Dictionary<string, string>()) { Notice = notice is null ? null : Sentences.Translate(notice) };
 
-    public static CommandResult Refused(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
+    public static CommandResult Refused(string field, string message) =>
+        new(null, new Dictionary<string, string> { [field] = Sentences.Translate(message) });
 
     public static CommandResult Refused(string message) => Refused(FormField, message);
+
+    /// <summary>Refused with an error per field.</summary>
+    public static CommandResult Refused(IReadOnlyDictionary<string, string> errors) =>
+        new(null, errors.ToDictionary(e => e.Key, e => Sentences.Translate(e.Value)));
 
     public static CommandResult Refused(RefusalKind kind, string message) => Refused(FormField, message) with { Kind = kind };
 }

@@ -161,7 +161,7 @@ public static class DriftScan
             if (!SameValue(have, value))
             {
                 findings.Add(new Finding(DriftKind.PropertyDiffers,
-                    $"{share.Dataset} has {key}={have ?? "(unset)"}, but its share type sets {key}={value}: put back.", share.Id, Dataset: share.Dataset));
+                    PropertyDiffers(share.Dataset, key, have ?? "(unset)", value), share.Id, Dataset: share.Dataset));
                 commands.Add(Shown(zfs.SetProperty(share.Dataset, key.ToLowerInvariant(), value)));
             }
         }
@@ -241,6 +241,9 @@ public static class DriftScan
 
     public static long Bytes(string? value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    private static string PropertyDiffers(string dataset, string key, string have, string value) =>
+        $"{dataset} has {key}={have}, but its share type sets {key}={value}: put back.";
 
     private static string Describe(long bytes) => bytes >= 1L << 30
         ? $"{bytes / (double)(1L << 30):0.##} GiB"

@@ -127,7 +127,7 @@ public sealed class ProjectAdminService(
         if (!admin.IsAdmin)
             return CommandResult.Refused(NotAdmin);
         if (ParseQuotas(input, out var errors) is not { } limits)
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null)
@@ -151,7 +151,7 @@ public sealed class ProjectAdminService(
         var errors = new Dictionary<string, string>();
         var policy = input?.Parse(out errors);
         if (errors.Count > 0)
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null)
@@ -174,7 +174,7 @@ public sealed class ProjectAdminService(
         if (!admin.IsAdmin)
             return CommandResult.Refused(NotAdmin);
         if (ParseQuotas(input, out var errors) is not { } limits)
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await db.Settings.SingleOrDefaultAsync(ct);
         if (settings is null)

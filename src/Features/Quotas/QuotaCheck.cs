@@ -19,9 +19,11 @@ public static class QuotaCheck
         if (!IsUnlimited(limits.Gigabytes) && usage.Gigabytes + sizeGiB > limits.Gigabytes)
         {
             var left = Math.Max(0, limits.Gigabytes - usage.Gigabytes);
-            return $"A {sizeGiB} GiB share would bring the project to {usage.Gigabytes + sizeGiB} GiB of its {limits.Gigabytes} GiB quota "
-                 + $"({usage.GigabytesInUse} GiB in use{Reserved(usage.GigabytesReserved, " GiB")}); "
-                 + (left > 0 ? $"choose at most {left} GiB, or ask an admin to raise the quota." : "free space or ask an admin to raise the quota.");
+            var (total, reserved) = (usage.Gigabytes + sizeGiB, Reserved(usage.GigabytesReserved, " GiB"));
+            // One whole sentence per case, so that each reads right in every language (Sentences.ja.resx).
+            return left > 0
+                ? $"A {sizeGiB} GiB share would bring the project to {total} GiB of its {limits.Gigabytes} GiB quota ({usage.GigabytesInUse} GiB in use{reserved}); choose at most {left} GiB, or ask an admin to raise the quota."
+                : $"A {sizeGiB} GiB share would bring the project to {total} GiB of its {limits.Gigabytes} GiB quota ({usage.GigabytesInUse} GiB in use{reserved}); free space or ask an admin to raise the quota.";
         }
         return null;
     }
@@ -35,8 +37,10 @@ public static class QuotaCheck
         if (!IsUnlimited(limits.Gigabytes) && usage.Gigabytes + growth > limits.Gigabytes)
         {
             var left = Math.Max(0, limits.Gigabytes - usage.Gigabytes);
-            return $"Growing the share by {growth} GiB would bring the project to {usage.Gigabytes + growth} GiB of its {limits.Gigabytes} GiB quota; "
-                 + (left > 0 ? $"the share can grow to at most {fromGiB + left} GiB, or ask an admin to raise the quota." : "free space or ask an admin to raise the quota.");
+            var total = usage.Gigabytes + growth;
+            return left > 0
+                ? $"Growing the share by {growth} GiB would bring the project to {total} GiB of its {limits.Gigabytes} GiB quota; the share can grow to at most {fromGiB + left} GiB, or ask an admin to raise the quota."
+                : $"Growing the share by {growth} GiB would bring the project to {total} GiB of its {limits.Gigabytes} GiB quota; free space or ask an admin to raise the quota.";
         }
         return null;
     }

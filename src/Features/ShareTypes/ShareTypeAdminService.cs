@@ -109,7 +109,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         if (known != input.ProjectIds.Distinct().Count())
             errors[ProjectsField] = "One of the chosen projects no longer exists.";
         if (errors.Count > 0)
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
 
         var type = id is null ? new ShareType() : await db.ShareTypes.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (type is null)

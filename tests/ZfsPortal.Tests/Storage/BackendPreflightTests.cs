@@ -25,7 +25,7 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
         Assert.All(report.Checks, c => Assert.Null(c.Fix));
         Assert.Equal(ZfsDialects.ZfsFuse, report.Dialect);
         Assert.Contains("zfs-fuse", report[PreflightStep.Dialect].Detail, StringComparison.Ordinal);
-        Assert.Equal("zfs found at /usr/sbin/zfs", report[PreflightStep.Zfs].Name);
+        Assert.Equal("Program zfs found at /usr/sbin/zfs", report[PreflightStep.Zfs].Name);
         Assert.Contains("SHA256:" + backend.HostKeySha256, report[PreflightStep.HostKey].Detail, StringComparison.Ordinal);
         Assert.Contains(host.Pool + ":", report[PreflightStep.Pools].Detail, StringComparison.Ordinal);
         Assert.Contains("SSH-2.0-OpenSSH", report[PreflightStep.Reachable].Detail, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class BackendPreflightTests(StorageHostFixture host) : IDisposable
             Assert.All(report.Checks.Where(c => c.Step > PreflightStep.Authenticated), c =>
             {
                 Assert.Equal(CheckOutcome.Skipped, c.Outcome);
-                Assert.Equal("Not checked, because 'Authenticated' failed.", c.Detail);
+                Assert.Equal("Not checked, because 'Key login accepted' failed.", c.Detail);
             });
             Assert.Empty(report.Commands);
             Assert.Null(report.Dialect);

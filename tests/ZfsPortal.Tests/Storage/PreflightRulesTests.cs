@@ -45,7 +45,7 @@ public sealed class PreflightRulesTests
         var check = PreflightRules.Sudo(B, Answers(Answer(1, stderr: refused), Answer(1, stderr: refused), Answer(1, stderr: refused)));
 
         Assert.Equal(CheckOutcome.Failed, check.Outcome);
-        Assert.Equal("sudo works without a tty", check.Name);
+        Assert.Equal("Sudo works without a tty", check.Name);
         Assert.Equal("sudo -n refused to run /usr/sbin/zfs, /usr/sbin/zpool and /usr/sbin/exportfs for 'zfsportal' (sudo: a password is required).", check.Detail);
         Assert.Equal(
             "Add a sudoers drop-in on the host, e.g. /etc/sudoers.d/zfsportal (mode 0440, owned by root; check it with `visudo -cf FILE`), " +
@@ -116,7 +116,7 @@ public sealed class PreflightRulesTests
         var check = PreflightRules.Found(PreflightStep.Zpool, B, Answer(1, stderr: "sudo: /usr/sbin/zpool: command not found"));
 
         Assert.Equal(CheckOutcome.Failed, check.Outcome);
-        Assert.Equal("zpool found at /usr/sbin/zpool", check.Name);
+        Assert.Equal("Program zpool found at /usr/sbin/zpool", check.Name);
         Assert.Equal("There is no zpool at /usr/sbin/zpool on the host (sudo: /usr/sbin/zpool: command not found).", check.Detail);
         Assert.Equal(
             "Install ZFS on the host (Debian: zfsutils-linux for OpenZFS, or zfs-fuse), or set ZpoolPath in the backend settings to where zpool is " +
@@ -157,7 +157,7 @@ public sealed class PreflightRulesTests
         var check = PreflightRules.Found(PreflightStep.Zfs, B, Answer(1, stderr: "sudo: a password is required"));
 
         Assert.Equal(CheckOutcome.Skipped, check.Outcome);
-        Assert.Equal("Not checked: sudo did not run /usr/sbin/zfs (see 'sudo works without a tty').", check.Detail);
+        Assert.Equal("Not checked: sudo did not run /usr/sbin/zfs (see 'Sudo works without a tty').", check.Detail);
     }
 
     // --- pools ----------------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ public sealed class PreflightRulesTests
         var check = PreflightRules.NfsHelper(b, Answer(0, "/tank/a       \t192.0.2.5(sync,wdelay,root_squash)\n"), null, null, null, Answer(0));
 
         Assert.Equal(CheckOutcome.Passed, check.Outcome);
-        Assert.Equal("The exportfs helper can read the host's export table (`exportfs -v`: 1 entry) and keeps its exports in " +
+        Assert.Equal("The exportfs helper can read the host's export table (`exportfs -v`, entries: 1) and keeps its exports in " +
                      "/etc/exports.d/zfsportal.exports for reboots and `exportfs -ra`.", check.Detail);
     }
 

@@ -34,8 +34,9 @@ public sealed class CreateShareFromSnapshotHandler(ShareHosts shareHosts) : IOpe
 
         var (hostBackend, host) = await shareHosts.OpenAsync(share, run, ct);
         var dataset = share.Dataset!;
-        var how = share.IsCloneOfSource ? "Clone" : "Copy";
-        await run.StepAsync($"{how} snapshot {source.Name} into {dataset}", async note =>
+        // Two whole sentences rather than a verb in a hole: Japanese puts the verb last (Sentences.ja.resx).
+        var step = share.IsCloneOfSource ? $"Clone snapshot {source.Name} into {dataset}" : $"Copy snapshot {source.Name} into {dataset}";
+        await run.StepAsync(step, async note =>
         {
             var properties = DatasetProperties.ForNewShare(hostBackend, share.ShareType!.DatasetProperties, share.SizeGiB);
             // The name holds the share's id: only an earlier attempt of this operation can have made it.

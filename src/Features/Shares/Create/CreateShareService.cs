@@ -30,7 +30,7 @@ public sealed class CreateShareService(OperationIntake intake)
         if (sizeError is not null) errors[SizeField] = sizeError;
         if (request.ShareTypeId is null) errors[TypeField] = "Choose a share type.";
         if (errors.Count > 0)
-            return new CommandResult(null, errors);
+            return CommandResult.Refused(errors);
 
         return await intake.RunAsync((db, work) => DecideAsync(db, work, user, request, name!, description!, size!.Value, ct),
             ct, onDuplicate: NameTaken(name!));
@@ -88,7 +88,14 @@ public sealed class CreateShareService(OperationIntake intake)
             work.Queue(db, OperationKind.CreateShareFromSnapshot, share, user.UserId, CreateShareFromSnapshotHandler.PlannedSteps, source.Id);
         project.QuotaStamp = Guid.NewGuid();
         work.Audit(db, user, source is null ? "share.create" : "share.create_from_snapshot", $"share {name} in {project.Name}", project.Id,
-            $"{size} GiB, type {type.Name}" + (source is null ? "" : $", from snapshot {source.Name}") + (needsApproval ? ", awaiting approval" : ""));
+            (source, needsApproval) switch
+            {
+                // Whole alternatives rather than clauses added on, so that each reads right in every language.
+                (null, false) => $"{size} GiB, type {type.Name}",
+                (null, true) => $"{size} GiB, type {type.Name}, awaiting approval",
+                (_, false) => $"{size} GiB, type {type.Name}, from snapshot {source.Name}",
+                (_, true) => $"{size} GiB, type {type.Name}, from snapshot {source.Name}, awaiting approval",
+            });
         return CommandResult.Done(share.Id);
     }
 

@@ -24,7 +24,9 @@ public sealed class DeleteShareService(OperationIntake intake)
                 return ShareActions.Refused(refusal!);
             var snapshots = await db.Snapshots.CountAsync(s => s.ShareId == share.Id, ct);
             if (snapshots > 0)
-                return CommandResult.Refused(RefusalKind.Conflict, $"The share has {snapshots} snapshot{(snapshots == 1 ? "" : "s")}; delete {(snapshots == 1 ? "it" : "them")} first, then delete the share.");
+                return CommandResult.Refused(RefusalKind.Conflict, snapshots == 1
+                    ? "The share has 1 snapshot; delete it first, then delete the share."
+                    : $"The share has {snapshots} snapshots; delete them first, then delete the share.");
             if (share.Dataset is null && share.Status is ShareStatus.AwaitingApproval or ShareStatus.Rejected or ShareStatus.Error)
             {
                 // Nothing was ever made on a host: the request simply goes, and its reservation with it.

@@ -19,5 +19,5 @@ public sealed class ExtendShareHandler(ShareHosts shareHosts) : IOperationHandle
     }
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct) =>
-        ResizeSteps.FailResizeAsync(run, "extended", ShareStatus.ExtendingError, failure, ct);
+        ResizeSteps.FailResizeAsync(run, "The share could not be extended", ShareStatus.ExtendingError, failure, ct);
 }

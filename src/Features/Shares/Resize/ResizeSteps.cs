@@ -19,9 +19,9 @@ internal static class ResizeSteps
     }
 
     /// <summary>A failed resize keeps the old size and releases the reserved growth.</summary>
-    internal static Task FailResizeAsync(OperationRun run, string done, ShareStatus errorState, Exception failure, CancellationToken ct)
+    internal static Task FailResizeAsync(OperationRun run, string whatFailed, ShareStatus errorState, Exception failure, CancellationToken ct)
     {
-        var message = OperationRun.Sentence($"The share could not be {done}", failure,
+        var message = OperationRun.Sentence(whatFailed, failure,
             "It keeps its old size; try again, and if it fails again ask an admin to check the backend.");
         return run.FailShareAsync(errorState, message, ct);
     }

@@ -46,7 +46,7 @@ public sealed class ShrinkShareHandler(ShareHosts shareHosts) : IOperationHandle
     }
 
     public Task FailAsync(OperationRun run, Exception failure, CancellationToken ct) =>
-        ResizeSteps.FailResizeAsync(run, "shrunk", ShareStatus.ShrinkingError, failure, ct);
+        ResizeSteps.FailResizeAsync(run, "The share could not be shrunk", ShareStatus.ShrinkingError, failure, ct);
 
     private static string Gib(long bytes) => (bytes / (double)DatasetProperties.GiB(1)).ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -23,8 +23,16 @@ public static class RevertRules
         var clones = await db.Shares.AsNoTracking().Where(s => s.SourceSnapshotId != null && ids.Contains(s.SourceSnapshotId.Value) && s.IsCloneOfSource)
             .Select(s => s.Name).ToListAsync(ct);
         var names = string.Join(", ", newer.Select(n => $"'{n.Name}'"));
-        return $"Only the latest snapshot can be reverted to, and {names} {(newer.Count == 1 ? "was" : "were")} taken after {snapshot.Name}: "
-               + (clones.Count == 0 ? "delete " + (newer.Count == 1 ? "it" : "them") + " first."
-                   : $"delete share {string.Join(", ", clones.Select(c => $"'{c}'"))}, a clone of a newer snapshot, then the newer snapshots.");
+        // Whole sentences for each case, so that each reads right in every language (Sentences.ja.resx).
+        if (clones.Count > 0)
+        {
+            var cloneNames = string.Join(", ", clones.Select(c => $"'{c}'"));
+            return newer.Count == 1
+                ? $"Only the latest snapshot can be reverted to, and {names} was taken after {snapshot.Name}: delete share {cloneNames}, a clone of a newer snapshot, then the newer snapshots."
+                : $"Only the latest snapshot can be reverted to, and {names} were taken after {snapshot.Name}: delete share {cloneNames}, a clone of a newer snapshot, then the newer snapshots.";
+        }
+        return newer.Count == 1
+            ? $"Only the latest snapshot can be reverted to, and {names} was taken after {snapshot.Name}: delete it first."
+            : $"Only the latest snapshot can be reverted to, and {names} were taken after {snapshot.Name}: delete them first.";
     }
 }
