@@ -32,7 +32,7 @@ public static class PortalApp
                 app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);
         }
         // Recovery was a Hangfire recurring job before Portal:RecoverySeconds; OperationRecoveryLoop runs it now.
-        // From the container, not the static RecurringJob: a jobs-only node maps no dashboard, which is what sets JobStorage.Current.
+        // From the container, not the static RecurringJob: that one uses JobStorage.Current, which need not be this portal's.
         app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists("recover-stranded-operations");
     }
 

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -70,20 +71,21 @@ public static class PortalDatabase
         return services;
     }
 
-    public static IGlobalConfiguration UsePortalJobStorage(this IGlobalConfiguration hangfire, PortalOptions portal, string dataDir)
+    /// <summary>This portal's Hangfire storage: hangfire.db beside portal.db, or the <c>hangfire</c> schema of its PostgreSQL.</summary>
+    public static JobStorage PortalJobStorage(PortalOptions portal, string dataDir)
     {
         var poll = TimeSpan.FromMilliseconds(portal.QueuePollMilliseconds);
         if (!IsPostgreSql(portal))
-            return hangfire.UseSQLiteStorage(Path.Combine(dataDir, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
-        var connectionString = PostgreSqlConnectionString(portal);
-        return hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            return new SQLiteStorage(Path.Combine(dataDir, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
+        var options = new PostgreSqlStorageOptions
         {
             QueuePollInterval = poll,
             // A job a pages-only node enqueues wakes a jobs node through LISTEN/NOTIFY instead of waiting for its poll.
             EnableLongPolling = true,
             PrepareSchemaIfNecessary = true,
             SchemaName = "hangfire",
-        });
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(PostgreSqlConnectionString(portal), options), options);
     }
 
     /// <summary>Applies the provider's migrations; an unreachable or refusing server stops the start naming the key.</summary>

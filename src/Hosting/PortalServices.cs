@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -65,11 +66,17 @@ public static class PortalServices
         services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
         services.AddCascadingAuthenticationState();
 
-        services.AddHangfire(c => c
+        // This portal's own storage and job activator, registered before AddHangfire (which only adds what is missing): by
+        // default both come from Hangfire's process-wide JobStorage.Current and JobActivator.Current, which the last portal to
+        // configure Hangfire in the process owns. A test portal that started while another one configured Hangfire ran its
+        // jobs with the other's services and database: the claim found no such operation and the share stayed creating.
+        services.AddSingleton(_ => PortalDatabase.PortalJobStorage(portal, dataDir));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePortalJobStorage(portal, dataDir));
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (portal.RunJobs)
         {
             services.AddHangfireServer(o =>
