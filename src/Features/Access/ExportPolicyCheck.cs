@@ -6,7 +6,9 @@ namespace ZfsPortal.Features.Access;
 /// <summary>One export policy and whose it is, so that a refusal can name it: share type 'default', project 'alpha'.</summary>
 public sealed record PolicyScope(string Kind, string Name, ExportPolicy Policy)
 {
-    public static PolicyScope Of(ShareType type) => new("share type", type.Name, type.ExportPolicy);
+    public const string ShareTypeKind = "share type";
+
+    public static PolicyScope Of(ShareType type) => new(ShareTypeKind, type.Name, type.ExportPolicy);
 
     /// <summary>Null when the project leaves its share types' policies as they are.</summary>
     public static PolicyScope? Of(Project project) => project.ExportPolicy is { } policy ? new("project", project.Name, policy) : null;
@@ -31,7 +33,9 @@ public sealed record ExportVerdict(ExportDecision Decision, string? Reason = nul
 /// </summary>
 public static class ExportPolicyCheck
 {
-    private sealed record Breach(PolicyScope Scope, string What, string Fix, string Field, bool MayWait);
+    /// <param name="What">The breach as a clause, for a list of them.</param>
+    /// <param name="Refusal">The breach and what to do, as the one sentence a refusal says.</param>
+    private sealed record Breach(PolicyScope Scope, string What, string Refusal, string Field, bool MayWait);
 
     /// <param name="scopes">The type's policy and, when it has one, the project's: a tenant's rule must pass every one.</param>
     /// <param name="byAdmin">Admins set the policies, so their rules pass them, with a warning to confirm.</param>
@@ -48,29 +52,43 @@ public static class ExportPolicyCheck
         }
 
         if (breaches.FirstOrDefault(b => !b.MayWait) is { } refusal)
-            return new ExportVerdict(ExportDecision.Refuse, $"{Capitalized(refusal.What)}; {refusal.Fix}.", refusal.Field);
+            return new ExportVerdict(ExportDecision.Refuse, refusal.Refusal, refusal.Field);
         if (breaches.Count > 0)
             return new ExportVerdict(ExportDecision.AwaitApproval,
                 $"{Capitalized(string.Join("; ", breaches.Select(b => b.What)))}, so it waits for an admin's approval.", Warning: world);
         return new ExportVerdict(ExportDecision.Admit, Warning: world);
     }
 
+    // Each breach's clause and its refusal are whole sentences per kind of scope, never a scope's kind in a hole, so that
+    // each reads right in every language (Sentences.ja.resx).
     private static IEnumerable<Breach> Breaches(AccessTarget target, bool rootSquash, PolicyScope scope)
     {
         var policy = scope.Policy;
+        var type = scope.Kind == PolicyScope.ShareTypeKind;
+        var name = scope.Name;
         var widest = target.IsIPv6 ? policy.WidestIPv6Prefix : policy.WidestIPv4Prefix;
         if (target.PrefixLength < widest)
-            yield return new Breach(scope, $"{target} is wider than /{widest}, which {scope} allows",
-                $"an admin can widen the {scope.Kind}'s export policy", AccessService.TargetField, policy.WiderNeedsApproval);
+            yield return new Breach(scope,
+                type ? $"{target} is wider than /{widest}, which share type '{name}' allows" : $"{target} is wider than /{widest}, which project '{name}' allows",
+                type ? $"{target} is wider than /{widest}, which share type '{name}' allows; an admin can widen the share type's export policy."
+                     : $"{target} is wider than /{widest}, which project '{name}' allows; an admin can widen the project's export policy.",
+                AccessService.TargetField, policy.WiderNeedsApproval);
 
         var allowed = policy.AllowedNetworks.Select(n => AccessTarget.TryParse(n, out _)).OfType<AccessTarget>().ToList();
+        var networks = string.Join(", ", policy.AllowedNetworks);
         if (policy.AllowedNetworks.Count > 0 && !allowed.Any(n => n.Contains(target)))
-            yield return new Breach(scope, $"{target} is outside the networks {scope} allows ({string.Join(", ", policy.AllowedNetworks)})",
-                $"an admin can add it to the {scope.Kind}'s export policy", AccessService.TargetField, policy.WiderNeedsApproval);
+            yield return new Breach(scope,
+                type ? $"{target} is outside the networks share type '{name}' allows ({networks})" : $"{target} is outside the networks project '{name}' allows ({networks})",
+                type ? $"{target} is outside the networks share type '{name}' allows ({networks}); an admin can add it to the share type's export policy."
+                     : $"{target} is outside the networks project '{name}' allows ({networks}); an admin can add it to the project's export policy.",
+                AccessService.TargetField, policy.WiderNeedsApproval);
 
         if (!rootSquash && !policy.NoRootSquashAllowed)
-            yield return new Breach(scope, $"{scope} does not allow no_root_squash",
-                $"keep root_squash on, or ask an admin to allow it in the {scope.Kind}'s export policy", AccessService.RootSquashField, MayWait: false);
+            yield return new Breach(scope,
+                type ? $"share type '{name}' does not allow no_root_squash" : $"project '{name}' does not allow no_root_squash",
+                type ? $"Share type '{name}' does not allow no_root_squash; keep root_squash on, or ask an admin to allow it in the share type's export policy."
+                     : $"Project '{name}' does not allow no_root_squash; keep root_squash on, or ask an admin to allow it in the project's export policy.",
+                AccessService.RootSquashField, MayWait: false);
     }
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

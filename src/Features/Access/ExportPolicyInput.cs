@@ -47,12 +47,22 @@ public sealed record ExportPolicyInput(string? AllowedNetworks, string? WidestIP
         };
     }
 
-    /// <summary>What the policy lets a tenant do, in one line, for admin tables and the access panel.</summary>
-    public static string Describe(ExportPolicy policy) =>
-        (policy.AllowedNetworks.Count == 0 ? "any client" : "clients in " + string.Join(", ", policy.AllowedNetworks))
-        + $", networks up to /{Text(policy.WidestIPv4Prefix)} (IPv4) and /{Text(policy.WidestIPv6Prefix)} (IPv6)"
-        + (policy.NoRootSquashAllowed ? ", no_root_squash allowed" : ", root_squash only")
-        + (policy.WiderNeedsApproval ? "; wider rules wait for an admin" : "; wider rules are refused");
+    /// <summary>
+    /// What the policy lets a tenant do, in one line, for admin tables and the access panel: a whole sentence per
+    /// combination, never a clause in a hole, so that each reads right in every language.
+    /// </summary>
+    public static string Describe(ExportPolicy policy)
+    {
+        var who = policy.AllowedNetworks.Count == 0 ? "Any client" : $"Clients in {string.Join(", ", policy.AllowedNetworks)}";
+        var (v4, v6) = (Text(policy.WidestIPv4Prefix), Text(policy.WidestIPv6Prefix));
+        return (policy.NoRootSquashAllowed, policy.WiderNeedsApproval) switch
+        {
+            (false, false) => $"{who}, networks up to /{v4} (IPv4) and /{v6} (IPv6), root_squash only; wider rules are refused",
+            (false, true) => $"{who}, networks up to /{v4} (IPv4) and /{v6} (IPv6), root_squash only; wider rules wait for an admin",
+            (true, false) => $"{who}, networks up to /{v4} (IPv4) and /{v6} (IPv6), no_root_squash allowed; wider rules are refused",
+            (true, true) => $"{who}, networks up to /{v4} (IPv4) and /{v6} (IPv6), no_root_squash allowed; wider rules wait for an admin",
+        };
+    }
 
     /// <summary>True when the policy lets a tenant export to every client: a warning for the admin who sets it.</summary>
     public static bool AdmitsTheWorld(ExportPolicy policy) =>

@@ -87,6 +87,8 @@ internal sealed partial class SentenceCatalog
             return null;
         if (Whole(value, depth + 1) is { } whole)
             return whole;
+        if (Piece(value, depth + 1) is { Complete: true } pieces)
+            return pieces.Text;
         var trimmed = value.TrimStart(' ');
         return trimmed.Length < value.Length && Whole(trimmed, depth + 1) is { } after ? value[..(value.Length - trimmed.Length)] + after : null;
     }
@@ -111,20 +113,26 @@ internal sealed partial class SentenceCatalog
         return (text, complete);
     }
 
-    // "What failed: why" (OperationRun.Sentence, a step's "X failed: Y"): the head from the catalog, the tail in turn;
-    // a tail that is the host's own words stays as the host said it, and the sentence counts as missed.
-    private (string Text, bool Complete) Piece(string part)
+    // "What failed: why" (OperationRun.Sentence, a step's "X failed: Y") and "clause; clause" (a list of breaches): the
+    // head from the catalog, the tail in turn; a tail that is the host's own words stays as the host said it, and the
+    // sentence counts as missed.
+    private (string Text, bool Complete) Piece(string part, int depth = 0)
     {
-        if (Whole(part, depth: 0) is { } whole)
+        if (Whole(part, depth) is { } whole)
             return (whole, true);
-        var colon = part.IndexOf(": ", StringComparison.Ordinal);
-        if (colon > 0 && Whole(part[..colon], depth: 0) is { } head)
+        for (var at = Separator().Match(part); at.Success && depth < MaxDepth; at = at.NextMatch())
         {
-            var (tail, complete) = Piece(part[(colon + 2)..]);
-            return ($"{head}: {tail}", complete);
+            if (Whole(part[..at.Index], depth) is { } head)
+            {
+                var (tail, complete) = Piece(part[(at.Index + at.Length)..], depth);
+                return ($"{head}{at.Value}{tail}", complete);
+            }
         }
         return (part, false);
     }
+
+    [GeneratedRegex("[:;] ")]
+    private static partial Regex Separator();
 
     [GeneratedRegex(@"\{(\d+)\}")]
     private static partial Regex Hole();

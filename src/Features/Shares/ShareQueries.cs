@@ -40,7 +40,7 @@ public sealed record ShareDetail(Guid Id, string Name, string Description, Guid 
     bool SnapshotSupport, bool CreateShareFromSnapshotSupport, AccessRulesStatus AccessRulesStatus, string? SourceSnapshotName,
     IReadOnlyList<SnapshotView> Snapshots, IReadOnlyList<AccessRuleView> AccessRules, OperationView? LatestOperation)
 {
-    /// <summary>The export policies a new rule must pass (its type's, and its project's if it has one), each in one line.</summary>
+    /// <summary>The export policies a new rule must pass (its type's, and its project's if it has one), each a sentence.</summary>
     public IReadOnlyList<string> ExportPolicies { get; init; } = [];
 }
 
@@ -105,7 +105,9 @@ public sealed class ShareQueries(IDbContextFactory<PortalDbContext> dbFactory)
             share.ShareType.SnapshotSupport, share.ShareType.CreateShareFromSnapshotSupport, share.AccessRulesStatus, source,
             snapshots, rules, operation is null ? null : ToView(operation))
         {
-            ExportPolicies = [.. AccessService.Scopes(share).Select(p => $"{p}: {ExportPolicyInput.Describe(p.Policy)}")],
+            ExportPolicies = [.. AccessService.Scopes(share).Select(p => p.Kind == PolicyScope.ShareTypeKind
+                ? $"Export policy of share type '{p.Name}': {ExportPolicyInput.Describe(p.Policy)}."
+                : $"Export policy of project '{p.Name}': {ExportPolicyInput.Describe(p.Policy)}.")],
         };
     }
 

@@ -36,9 +36,11 @@ internal static partial class CodeSentences
         return found;
     }
 
-    // Two words, or one beside a value ("{0}, pool {1}"): what a step, a detail or a refusal can be.
+    // Two words, or one beside a value ("{0}, pool {1}"): what a step, a detail or a refusal can be. A clause for a list
+    // may start in lower case ("share type '{0}' does not allow…") when it holds a value and three words.
     private static bool IsSentence(string text) =>
-        text.Contains(' ') && StartsLikeText().IsMatch(text)
+        text.Contains(' ')
+        && (StartsLikeText().IsMatch(text) || (char.IsAsciiLetterLower(text[0]) && Word().Count(text) >= 3 && text.Contains("{0}", StringComparison.Ordinal)))
         && (Word().Count(text) >= 2 || (Word().IsMatch(text) && text.Contains("{0}", StringComparison.Ordinal)));
 
     /// <summary>Reads C# just far enough to find string literals: comments, char literals and holes are stepped over.</summary>

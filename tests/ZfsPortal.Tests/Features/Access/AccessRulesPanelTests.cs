@@ -84,7 +84,7 @@ public sealed class AccessRulesPanelTests : PortalPageTestContext
     {
         var (panel, _, _) = await RenderAsync();
 
-        Assert.Equal("Export policy of share type 'default': any client, networks up to /16 (IPv4) and /48 (IPv6), root_squash only; wider rules are refused.",
+        Assert.Equal("Export policy of share type 'default': Any client, networks up to /16 (IPv4) and /48 (IPv6), root_squash only; wider rules are refused.",
             panel.Find("[data-testid=access-policy]").TextContent.Trim());
     }
 

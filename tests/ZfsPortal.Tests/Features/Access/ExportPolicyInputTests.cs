@@ -52,7 +52,7 @@ public sealed class ExportPolicyInputTests
         var input = ExportPolicyInput.From(ExportPolicy.Default);
 
         Assert.Equal(new ExportPolicyInput("", "16", "48", false, false), input);
-        Assert.Equal("any client, networks up to /16 (IPv4) and /48 (IPv6), root_squash only; wider rules are refused",
+        Assert.Equal("Any client, networks up to /16 (IPv4) and /48 (IPv6), root_squash only; wider rules are refused",
             ExportPolicyInput.Describe(ExportPolicy.Default));
     }
 

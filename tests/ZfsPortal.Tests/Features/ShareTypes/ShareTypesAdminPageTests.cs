@@ -93,7 +93,7 @@ public sealed class ShareTypesAdminPageTests : PortalPageTestContext
         using var db = World.Db.CreateDbContext();
         var policy = db.ShareTypes.AsNoTracking().Single(t => t.Name == "fast").ExportPolicy;
         Assert.Equal(new ExportPolicy { AllowedNetworks = ["192.0.2.0/24", "2001:db8::/32"], WidestIPv4Prefix = 24, NoRootSquashAllowed = true }, policy);
-        Assert.Contains("clients in 192.0.2.0/24, 2001:db8::/32", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("Clients in 192.0.2.0/24, 2001:db8::/32", page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
