@@ -6,14 +6,15 @@ namespace ZfsPortal.Tests.Localization;
 /// <summary>
 /// The English sentences in the portal's C# code, as <see cref="ZfsPortal.Features.Common.Sentences"/> meets them: each
 /// string literal, or run of literals joined by <c>+</c>, with interpolation holes numbered {0}, {1}… in order (what a
-/// hole computes, quotes and all, is skipped). Log calls, comments and attributes are not read; nor are the Manila and
-/// Keystone APIs (their callers are English-only clients), the migrations, and the files whose texts are resx keys already.
+/// hole computes, quotes and all, is skipped). Log calls, comments and attributes are not read; nor are the Manila API
+/// (its callers are Manila's English-only clients, and its endpoints have no summaries to show), the migrations, and the
+/// files whose texts are resx keys already. Keystone's are read: the API reference page shows its endpoints' summaries.
 /// </summary>
 internal static partial class CodeSentences
 {
     private static readonly string[] NotRead =
     [
-        "Api/Manila/", "Api/Identity/", "Data/Migrations/", "Data/PostgreSql/", "Features/Usage/UsageTexts.cs",
+        "Api/Manila/", "Data/Migrations/", "Data/PostgreSql/", "Features/Usage/UsageTexts.cs",
     ];
 
     public static IReadOnlyDictionary<string, string> In(string srcDirectory)

@@ -2,6 +2,8 @@ using Bunit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -157,6 +159,13 @@ public sealed class UserPagesInJapaneseTests : JapanesePageTestContext
             Assert.NotEmpty(page.FindAll("[data-testid=password-changed]"));
             return Task.FromResult(new Shown(page.Markup, []));
         }),
+        new("API reference page", c =>
+        {
+            var page = c.RenderOne<ZfsPortal.Api.Portal.ApiReferencePage>();
+            Assert.Equal(2, page.FindAll("[data-testid=api-group]").Count);
+            // Keystone and its method names (password, token) are what a client sends, as they are.
+            return Task.FromResult(new Shown(page.Markup, ["Portal v1", "Keystone v3 (subset)", "Keystone", "password", "token", "GET", "POST", "X-OpenStack-Manila-API-Version"]));
+        }),
         new("access denied page", c =>
         {
             var denied = c.RenderOne<AccessDenied>(ps => ps.AddCascadingValue(new DefaultHttpContext()));
@@ -177,7 +186,15 @@ public sealed class UserPagesInJapaneseTests : JapanesePageTestContext
     public UserPagesInJapaneseTests() => Services.AddFallbackServiceProvider(new ServiceCollection()
         .AddSingleton(_ => World.Service<ZfsPortal.Features.Projects.UserManagerFactory>().Create().Users)
         .AddSingleton(sp => SignInManagerOver(sp.GetRequiredService<UserManager<PortalUser>>()))
+        .AddSingleton<EndpointDataSource>(new DefaultEndpointDataSource(
+            // Two of the portal's own endpoints, as the API reference page reads them (their summaries are the code's).
+            Endpoint("/api/v1/operations/{id:guid}", "GET", "Portal v1", "One operation with its recorded steps and the host commands it ran."),
+            Endpoint("/identity/v3/auth/tokens", "POST", "Keystone v3 (subset)", "Make a token from a password or a token (Keystone's password and token methods).")))
         .BuildServiceProvider());
+
+    private static RouteEndpoint Endpoint(string pattern, string method, string tag, string summary) =>
+        new(_ => Task.CompletedTask, RoutePatternFactory.Parse(pattern), 0,
+            new EndpointMetadataCollection(new HttpMethodMetadata([method]), new TagsAttribute(tag), new EndpointSummaryAttribute(summary)), pattern);
 
     private static SignInManager<PortalUser> SignInManagerOver(UserManager<PortalUser> users)
     {
