@@ -38,10 +38,11 @@ internal static partial class CodeSentences
     }
 
     // Two words, or one beside a value ("{0}, pool {1}"): what a step, a detail or a refusal can be. A clause for a list
-    // may start in lower case ("share type '{0}' does not allow…") when it holds a value and three words.
+    // or an audit entry's target may start in lower case when it holds a value ("share type '{0}' does not allow…",
+    // "share {0} in {1}").
     private static bool IsSentence(string text) =>
         text.Contains(' ')
-        && (StartsLikeText().IsMatch(text) || (char.IsAsciiLetterLower(text[0]) && Word().Count(text) >= 3 && text.Contains("{0}", StringComparison.Ordinal)))
+        && (StartsLikeText().IsMatch(text) || (char.IsAsciiLetterLower(text[0]) && text.Contains("{0}", StringComparison.Ordinal)))
         && (Word().Count(text) >= 2 || (Word().IsMatch(text) && text.Contains("{0}", StringComparison.Ordinal)));
 
     /// <summary>Reads C# just far enough to find string literals: comments, char literals and holes are stepped over.</summary>
