@@ -158,7 +158,7 @@ public sealed class ProjectAdminService(
             return CommandResult.Refused(RefusalKind.NotFound, "That project does not exist.");
         project.ExportPolicy = policy;
         Audit(db, admin, "project.export_policy.set", $"project {project.Name}", projectId,
-            policy is null ? "follows its share types' policies" : ExportPolicyInput.Describe(policy));
+            policy is null ? "Follows its share types' policies" : ExportPolicyInput.Describe(policy));
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(projectId);
     }

@@ -129,7 +129,7 @@ public sealed class ShareTypeAdminService(IDbContextFactory<PortalDbContext> dbF
         type.DatasetProperties = properties!;
         type.ExportPolicy = policy ?? type.ExportPolicy;
         AuditLog.Add(db, time.GetUtcNow().UtcDateTime, admin, id is null ? "share_type.create" : "share_type.update", $"share type {type.Name}",
-            detail: string.Join(", ", properties!.Select(p => $"{p.Key}={p.Value}")) + $"; export policy: {ExportPolicyInput.Describe(type.ExportPolicy)}");
+            detail: $"{string.Join(", ", properties!.Select(p => $"{p.Key}={p.Value}"))}; export policy: {ExportPolicyInput.Describe(type.ExportPolicy)}");
         await db.SaveChangesAsync(ct);
         return CommandResult.Done(type.Id);
     }
