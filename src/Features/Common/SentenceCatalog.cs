@@ -182,7 +182,8 @@ internal sealed partial class SentenceCatalog
             pattern += Regex.Escape(tail) + "$";
             fixedLength += tail.Length;
             var first = Hole().Match(english);
-            return new Template(english, new Regex(pattern, RegexOptions.Singleline | RegexOptions.CultureInvariant),
+            // Lazy holes on a long message can backtrack a lot: a match that takes too long is no match (the English shows).
+            return new Template(english, new Regex(pattern, RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(20)),
                 english[..first.Index], tail, fixedLength, translated);
         }
 
@@ -195,7 +196,15 @@ internal sealed partial class SentenceCatalog
         {
             if (!english.StartsWith(_prefix, StringComparison.Ordinal) || !english.EndsWith(_suffix, StringComparison.Ordinal))
                 return null;
-            var match = _pattern.Match(english);
+            Match match;
+            try
+            {
+                match = _pattern.Match(english);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return null;
+            }
             if (!match.Success)
                 return null;
             var filled = new Dictionary<string, string>(StringComparer.Ordinal);
