@@ -101,10 +101,18 @@ public sealed class TwoNodesTests(PortalFixture fixture) : IAsyncLifetime
         }, TimeSpan.FromSeconds(20));
         await _a.KillAsync();
         var killedAt = Stopwatch.StartNew();
+        // Still running when A died. B runs operations too (it fetches the backstop jobs of A's requests), and the
+        // database does not say which node runs one, so an operation of this list may be B's and finish in one attempt
+        // (two clean-clone runs saw that); what must hold is that B resumed what A left: one at least, and all succeed.
+        List<Guid> orphaned;
+        await using (var c = Db())
+            orphaned = await c.Operations.Where(o => runningAtKill.Contains(o.Id) && o.State == OperationState.Running).Select(o => o.Id).ToListAsync();
         var all = await SettledOperationsAsync(project.Id, 8, TimeSpan.FromSeconds(60));
         var tookOver = killedAt.Elapsed;
         Assert.All(all, o => Assert.True(o.State == OperationState.Succeeded, $"{o.Kind} {o.Id}: {o.State} {o.Message}"));
-        Assert.All(all.Where(o => runningAtKill.Contains(o.Id)), o => Assert.True(o.Attempts >= 2, $"{o.Id} ran {o.Attempts} time(s)"));
+        var resumed = all.Where(o => orphaned.Contains(o.Id) && o.Attempts >= 2).ToList();
+        Assert.True(resumed.Count > 0, $"none of the {orphaned.Count} operations running at the kill ran a second time: "
+                                       + string.Join(", ", all.Where(o => orphaned.Contains(o.Id)).Select(o => $"{o.Id} ×{o.Attempts}")));
         // Stale after 6 heartbeats of 1 s, found by B's next recovery pass (1 s), plus the create itself.
         Assert.True(tookOver < TimeSpan.FromSeconds(40), $"took {tookOver}");
         await using (var check = Db())
