@@ -629,13 +629,14 @@ internal static partial class PreflightRules
             $"{b.GuardPath} refuses `zpool destroy` ({refused}) and lets the portal's commands on {target[..^HostGuard.ProbeDatasetSuffix.Length]}… through.");
     }
 
-    private static string GuardInstallFix(BackendOptions b) => GuardInstallFix(b, string.IsNullOrEmpty(b.GuardPath) ? "/usr/local/sbin/zfsportal-guard" : b.GuardPath);
-
-    private static string GuardInstallFix(BackendOptions b, string guard) =>
-        "Install the guard on the host, as scripts/storage-host.sh up does: scripts/storage-host/zfsportal-guard as " +
-        "/usr/local/sbin/zfsportal-guard (root-owned, mode 0755) with its config /etc/zfsportal-guard.conf (the pools, dataset " +
-        $"prefixes, the pools' mount points and the tool paths), and a sudoers rule that names only it (`{b.User} ALL=(root) NOPASSWD: " +
-        $"{guard}`).";
+    private static string GuardInstallFix(BackendOptions b)
+    {
+        var guard = string.IsNullOrEmpty(b.GuardPath) ? "/usr/local/sbin/zfsportal-guard" : b.GuardPath;
+        return "Install the guard on the host, as scripts/storage-host.sh up does: scripts/storage-host/zfsportal-guard as " +
+               "/usr/local/sbin/zfsportal-guard (root-owned, mode 0755) with its config /etc/zfsportal-guard.conf (the pools, dataset " +
+               $"prefixes, the pools' mount points and the tool paths), and a sudoers rule that names only it (`{b.User} ALL=(root) NOPASSWD: " +
+               $"{guard}`).";
+    }
 
     public static string? OptionName(ZfsDialect? dialect) => dialect switch
     {

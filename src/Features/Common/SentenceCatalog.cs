@@ -20,6 +20,10 @@ internal sealed partial class SentenceCatalog
     private readonly Template[] _templates;
     private readonly ConcurrentDictionary<string, (string Text, bool Complete)> _cache = new(StringComparer.Ordinal);
 
+    // Whole's answers: a miss walks every template, and the same part is asked again and again (the whole message,
+    // then as a piece, a head, a value at the next depth).
+    private readonly ConcurrentDictionary<(string English, int Depth), string?> _wholes = new();
+
     private SentenceCatalog(Dictionary<string, string> exact, Template[] templates, IEnumerable<string> same)
     {
         _exact = exact;
@@ -71,12 +75,21 @@ internal sealed partial class SentenceCatalog
     {
         if (_exact.TryGetValue(english, out var exact))
             return exact;
+        if (_wholes.TryGetValue((english, depth), out var known))
+            return known;
+        string? found = null;
         foreach (var template in _templates)
         {
             if (template.Fill(english, value => Value(value, depth), value => Swallows(value, depth)) is { } filled)
-                return filled;
+            {
+                found = filled;
+                break;
+            }
         }
-        return null;
+        if (_wholes.Count >= CacheLimit)
+            _wholes.Clear();
+        _wholes[(english, depth)] = found;
+        return found;
     }
 
     // A value that is a sentence of the catalog itself, maybe after the space that joins it (" (2 of them pending)");
