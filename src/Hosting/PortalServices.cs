@@ -76,6 +76,7 @@ public static class PortalServices
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (portal.RunJobs)
         {
