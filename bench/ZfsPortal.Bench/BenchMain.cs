@@ -157,7 +157,7 @@ internal static class BenchMain
 
             if (!options.SkipBrowser || !options.SkipPage || !options.SkipContention)
             {
-                try { chromium = await Chromium.LaunchAsync(); }
+                try { chromium = await Chromium.LaunchAsync(options.BrowserNice); }
                 catch (Exception ex) when (ex is InvalidOperationException or PlaywrightException)
                 {
                     results.Errors.Add($"Chromium: {ex.Message}");

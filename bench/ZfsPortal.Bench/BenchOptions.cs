@@ -53,6 +53,12 @@ internal sealed class BenchOptions
     public bool SkipContention { get; private set; }
     public int Circuits { get; private set; } = 20;
 
+    /// <summary>
+    /// The nice value the bench's Chromium runs at. Its pages stand for users on machines of their own; on this 2-core
+    /// machine 20 headless pages took three quarters of the CPU the portal answers them with. 0: the same priority.
+    /// </summary>
+    public int BrowserNice { get; private set; } = 10;
+
     public bool SkipProbes { get; private set; }
     public bool SkipBrowser { get; private set; }
     public bool SkipPage { get; private set; }
@@ -103,6 +109,11 @@ internal sealed class BenchOptions
                 case "--skip-ops": o.SkipOps = true; break;
                 case "--skip-contention": o.SkipContention = true; break;
                 case "--circuits": o.Circuits = NextInt(); break;
+                case "--browser-nice":
+                    o.BrowserNice = NextInt();
+                    if (o.BrowserNice is < 0 or > 19)
+                        throw new ArgumentException("--browser-nice takes 0 (the portal's priority) to 19.");
+                    break;
                 case "--port": o.Port = NextInt(); break;
                 case "--only":
                     var only = Next();
@@ -132,6 +143,7 @@ internal sealed class BenchOptions
                           --backstop-seconds N        override Portal:HangfireBackstopSeconds (0 = Hangfire job at once)
                           --skip-ops --skip-burst --skip-browser --skip-page --skip-contention   --quick (a smoke run)
                           --only contention    only issue 14's contention phases   --circuits N  live circuits pressing Create at once (20)
+                          --browser-nice N     the nice value of the bench's Chromium (10; 0 = the portal's priority)
                           --port N             the portal's port (a second node takes N+1); default a free one
                           --skip-manila        no Manila driver beside the floor and the portal in the operations phase
                           --out DIR            results folder (bench/results/raw)

@@ -22,13 +22,30 @@ internal sealed class Chromium : IAsyncDisposable
     private IPlaywright? _playwright;
     public IBrowser Browser { get; private set; } = default!;
 
-    public static async Task<Chromium> LaunchAsync()
+    /// <param name="nice">Above 0: Chromium and every process it starts run at this nice value (BenchOptions.BrowserNice).</param>
+    public static async Task<Chromium> LaunchAsync(int nice)
     {
         if (!File.Exists(Path))
             throw new InvalidOperationException($"{Path} is missing: apt-get install -y --no-install-recommends chromium (never `playwright install`).");
         var c = new Chromium { _playwright = await Playwright.CreateAsync() };
-        c.Browser = await c._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Path, Headless = true, Args = Args });
+        var executable = nice > 0 ? c.NicedLauncher(nice) : Path;
+        c.Browser = await c._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = executable, Headless = true, Args = Args });
         return c;
+    }
+
+    private string? _launcherDir;
+
+    // Playwright starts the executable it is given with its pipes on fds 3 and 4; exec keeps them, and the renderers
+    // Chromium forks later inherit the nice value.
+    private string NicedLauncher(int nice)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new InvalidOperationException("--browser-nice needs Linux's nice; give --browser-nice 0 elsewhere.");
+        _launcherDir = Directory.CreateTempSubdirectory("zfsbench-chromium-").FullName;
+        var launcher = System.IO.Path.Combine(_launcherDir, "chromium");
+        File.WriteAllText(launcher, $"#!/bin/sh\nexec /usr/bin/nice -n {nice} {Path} \"$@\"\n");
+        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return launcher;
     }
 
     /// <summary>A context signed in through the portal's sign-in form.</summary>
@@ -58,6 +75,8 @@ internal sealed class Chromium : IAsyncDisposable
         if (Browser is not null)
             await Browser.CloseAsync();
         _playwright?.Dispose();
+        if (_launcherDir is not null)
+            Directory.Delete(_launcherDir, recursive: true);
     }
 }
 

@@ -8,6 +8,8 @@ internal sealed class ContentionResult
     public ContentionCircuitResult? Circuits { get; set; }
     public ContentionServiceResult? Services { get; set; }
     public OpenPagesResult? OpenPages { get; set; }
+    /// <summary>The nice value the browsers ran at (BenchOptions.BrowserNice).</summary>
+    public int BrowserNice { get; set; }
 }
 
 /// <summary>Issue 14 point 2 (a) and point 3: the contention phases, each its own phase in the load table.</summary>
@@ -18,6 +20,7 @@ internal static class ContentionPhases
     {
         var cleanup = new ContentionCleanup(portal, remote);
         var trace = ContentionTrace.Shared;
+        into.BrowserNice = options.BrowserNice;
         if (chromium is not null)
         {
             await phase("contention: 5 browsers", async () =>

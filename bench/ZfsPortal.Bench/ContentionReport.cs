@@ -13,6 +13,8 @@ internal static class ContentionReport
         if (c is null)
             return;
         void L(FormattableString line) => md.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+        L($"The browsers (one headless Chromium, a context per tenant) ran at nice {c.BrowserNice}{(c.BrowserNice > 0 ? ", below the portal, as users' own machines would be" : ", the portal's priority")}.");
+        L($"");
         foreach (var (title, r) in new[] { ("Five tenants in five browsers press Create share at once (quota: 2 shares), first requests of a fresh portal", c.Five), ("The same five again, the portal warm", c.FiveWarm), ($"{c.Circuits?.Circuits} live circuits press Create share at once", c.Circuits) })
         {
             if (r is null)

@@ -10,6 +10,7 @@ using ZfsPortal.Components;
 using ZfsPortal.Data;
 using ZfsPortal.Features.Account;
 using ZfsPortal.Features.Backends;
+using ZfsPortal.Features.Shares.Create;
 using ZfsPortal.Provisioning;
 
 namespace ZfsPortal.Hosting;
@@ -30,6 +31,8 @@ public static class PortalApp
             var logins = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(CancellationToken.None);
             foreach (var login in logins)
                 app.Logger.LogInformation("Demo login ({Role}): {Email} / {Password}", login.Role, login.Email, login.Password);
+            // Before the first request, so that no tenant's click compiles EF Core's queries while holding the write lock.
+            await scope.ServiceProvider.GetRequiredService<CreateShareRehearsal>().RunAsync(CancellationToken.None);
         }
         // Recovery was a Hangfire recurring job before Portal:RecoverySeconds; OperationRecoveryLoop runs it now.
         // From the container, not the static RecurringJob: that one uses JobStorage.Current, which need not be this portal's.

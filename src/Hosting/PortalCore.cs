@@ -41,6 +41,7 @@ public static class PortalCore
         services.AddSingleton<BackendHealthChecker>();
         services.AddSingleton<BackendAdminService>();
         services.AddSingleton<CreateShareService>();
+        services.AddSingleton<CreateShareRehearsal>();
         services.AddSingleton<DeleteShareService>();
         services.AddSingleton<ResizeShareService>();
         services.AddSingleton<SnapshotService>();

@@ -56,7 +56,7 @@ public static class PortalDatabase
     {
         if (!IsPostgreSql(portal))
         {
-            services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(dataDir, "portal.db")};Default Timeout=30"));
+            services.AddDbContextFactory<PortalDbContext>(o => SqliteBusyWait.UsePortalSqlite(o, $"Data Source={Path.Combine(dataDir, "portal.db")};Default Timeout=30"));
             return services;
         }
         var dataSource = NpgsqlDataSource.Create(PostgreSqlConnectionString(portal));

@@ -95,7 +95,15 @@ public sealed class OperationIntake(
 
     public void Dispose() => _sqliteTurns.Dispose();
 
-    private async Task<CommandResult> TryRunAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct)
+    /// <summary>
+    /// Runs a decision the way <see cref="RunAsync"/> does, its writes included, then rolls it back: nothing is kept,
+    /// queued or published. The start rehearses a create with it (CreateShareRehearsal, docs/adr/0034).
+    /// </summary>
+    public Task<CommandResult> RehearseAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct) =>
+        TryRunAsync(decide, ct, rehearsal: true);
+
+    private async Task<CommandResult> TryRunAsync(Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct,
+        bool rehearsal = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sqlite = !db.Database.IsNpgsql();
@@ -114,6 +122,11 @@ public sealed class OperationIntake(
             if (!result.Succeeded)
                 return result;
             await db.SaveChangesAsync(ct);
+            if (rehearsal)
+            {
+                await tx.RollbackAsync(ct);
+                return result;
+            }
             await tx.CommitAsync(ct);
         }
         finally

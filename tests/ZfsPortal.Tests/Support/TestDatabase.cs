@@ -28,9 +28,9 @@ public sealed class TestDatabase : IDbContextFactory<PortalDbContext>, IDisposab
             return;
         }
         _dir = Directory.CreateTempSubdirectory("zfsportal-test-").FullName;
-        _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_dir, "portal.db")};Default Timeout=30;Pooling={pooled}")
-            .Options;
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        SqliteBusyWait.UsePortalSqlite(options, $"Data Source={Path.Combine(_dir, "portal.db")};Default Timeout=30;Pooling={pooled}");
+        _options = options.Options;
         using var db = CreateDbContext();
         db.Database.Migrate(migrateTo);
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");

@@ -36,7 +36,8 @@ public sealed class CreateShareService(OperationIntake intake)
             ct, onDuplicate: NameTaken(name!));
     }
 
-    private static async Task<CommandResult> DecideAsync(PortalDbContext db, QueuedWork work, CurrentUser user,
+    /// <summary>The decision inside the intake's transaction; CreateShareRehearsal makes one at start.</summary>
+    internal static async Task<CommandResult> DecideAsync(PortalDbContext db, QueuedWork work, CurrentUser user,
         CreateShareRequest request, string name, string description, int size, CancellationToken ct)
     {
         var project = await db.Projects.Visible(db, user).SingleOrDefaultAsync(p => p.Id == request.ProjectId, ct);
