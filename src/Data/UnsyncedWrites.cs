@@ -24,6 +24,7 @@ public static class UnsyncedWrites
     {
         // One connection for the pragma and the write; it goes back to the pool with FULL again whatever happens.
         var postgres = db.Database.IsNpgsql();
+        using var turn = await WriteTurns.TakeAsync(db, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {

@@ -38,7 +38,7 @@ public sealed class QueuedWork(DateTime now)
 /// handed to the scheduler and open pages nudged. A decision that refuses changes nothing.
 /// </summary>
 public sealed class OperationIntake(
-    IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler scheduler, ShareEvents events, TimeProvider time) : IDisposable
+    IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler scheduler, ShareEvents events, TimeProvider time)
 {
     public async Task<CommandResult> RunAsync(
         Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct, string? onDuplicate = null)
@@ -86,16 +86,6 @@ public sealed class OperationIntake(
     public const long DecisionLock = 0x7a66_7370_6f72_7401;
 
     /// <summary>
-    /// On SQLite the decisions of this process take turns here, first come first served, before they ask for SQLite's
-    /// write lock. A request waiting inside SQLite for that lock holds a thread in a loop of sleeps and retries, and a
-    /// newcomer can take the lock between two retries: under a burst the waits grew to seconds while each decision
-    /// held the lock for milliseconds, and the blocked threads starved the circuits (docs/adr/0029).
-    /// </summary>
-    private readonly SemaphoreSlim _sqliteTurns = new(1, 1);
-
-    public void Dispose() => _sqliteTurns.Dispose();
-
-    /// <summary>
     /// Runs a decision the way <see cref="RunAsync"/> does, its writes included, then rolls it back: nothing is kept,
     /// queued or published. The start rehearses a create with it (CreateShareRehearsal, docs/adr/0034).
     /// </summary>
@@ -106,16 +96,15 @@ public sealed class OperationIntake(
         bool rehearsal = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sqlite = !db.Database.IsNpgsql();
-        if (sqlite)
-            await _sqliteTurns.WaitAsync(ct);
         QueuedWork work;
         CommandResult result;
-        try
+        // On SQLite a decision takes its turn among the process's writers first (WriteTurns, ADR 29 and 35): waiting
+        // there holds no thread, and at the front of the queue SQLite's lock is free but for other processes' writes.
+        using (await WriteTurns.TakeAsync(db, ct))
         {
             // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the checks and the writes hold the write lock together.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (!sqlite)
+            if (db.Database.IsNpgsql())
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({DecisionLock})", ct);
             work = new QueuedWork(time.GetUtcNow().UtcDateTime);
             result = await decide(db, work);
@@ -128,11 +117,6 @@ public sealed class OperationIntake(
                 return result;
             }
             await tx.CommitAsync(ct);
-        }
-        finally
-        {
-            if (sqlite)
-                _sqliteTurns.Release();
         }
 
         foreach (var operation in work.Operations)

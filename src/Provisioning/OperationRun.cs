@@ -134,7 +134,8 @@ public sealed class OperationRun(
         change(share);
         share.UpdatedAt = time.GetUtcNow().UtcDateTime;
         AddPendingRecords(db);
-        await db.SaveChangesAsync(ct);
+        using (await WriteTurns.TakeAsync(db, ct))
+            await db.SaveChangesAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
 
@@ -192,7 +193,8 @@ public sealed class OperationRun(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await changes(db, time.GetUtcNow().UtcDateTime);
         AddPendingRecords(db);
-        await db.SaveChangesAsync(ct);
+        using (await WriteTurns.TakeAsync(db, ct))
+            await db.SaveChangesAsync(ct);
         events.Publish(new ShareChanged(ShareId, ProjectId));
     }
 

@@ -51,6 +51,34 @@ public sealed class RefreshOnShareChangeTests : MudTestContext
     }
 
     [Fact]
+    public async Task Changes_that_arrive_while_the_page_reads_are_answered_by_one_more_read_after_it()
+    {
+        var reading = new TaskCompletionSource();
+        var reads = 0;
+        Render<RefreshOnShareChange>(ps => ps
+            .Add(p => p.When, c => c.ProjectId == _project)
+            .Add(p => p.OnChange, async () =>
+            {
+                reads++;
+                if (reads == 2)
+                    await reading.Task;
+            }));
+
+        await PublishAsync(_project);   // the second read starts and waits
+        await PublishAsync(_project);
+        await PublishAsync(_project);
+        await PublishAsync(_project);
+        Assert.Equal(2, reads);
+        await Renderer.Dispatcher.InvokeAsync(reading.SetResult);
+        await Renderer.Dispatcher.InvokeAsync(() => { });
+
+        // One read for the three changes that came during the second, which may have read before they were made.
+        Assert.Equal(3, reads);
+        await PublishAsync(_project);
+        Assert.Equal(4, reads);
+    }
+
+    [Fact]
     public async Task A_change_in_another_project_does_not_wake_the_page()
     {
         RenderForProject();
