@@ -10,11 +10,26 @@ Only two things are put in place of Manila's services, both outside the timed ca
 Private storage, which Manila keeps in its database, is a dict here.
 
 Run by hand: bash scripts/manila-driver-install.sh; /usr/bin/python3 -I bench/manila_peer.py PEER_JSON PREFIX
-then e.g. {"op": "create", "share": "s001", "size": 1}. The ops are the nine of the portal (Ops.cs).
+then e.g. {"op": "create share", "share": "s001", "size": 1}. The ops are the nine of the portal (Ops.cs).
+
+Burst mode (bench/ZfsPortal.Bench/PeerBurst.cs): PEER_JSON PREFIX --green WIDTH runs the driver as manila-share does,
+under eventlet's monkey-patching, with one SSH pool of WIDTH connections, and adds
+{"op": "create burst", "shares": ["b000", ...], "size": 1}: one green thread per share, all started at once.
 """
+import sys
+
+# As manila/cmd/share.py starts manila-share: monkey-patch first, then fix current_thread (its lines, verbatim), and
+# only then import oslo and manila (load_driver). Only in burst mode: the single-op mode runs the driver as before.
+GREEN_WIDTH = int(sys.argv[4]) if len(sys.argv) == 5 and sys.argv[3] == "--green" else None
+if GREEN_WIDTH is not None:
+    import eventlet
+    eventlet.monkey_patch()
+    import __original_module_threading as orig_threading
+    import threading  # noqa
+    orig_threading.current_thread.__globals__['_active'] = threading._active
+
 import json
 import os
-import sys
 import tempfile
 import time
 
@@ -47,7 +62,10 @@ zfs_dataset_snapshot_name_prefix = {prefix}snap_
 
     port = int(peer["Port"])
     real_executor = zfs_utils.get_remote_shell_executor
-    zfs_utils.get_remote_shell_executor = lambda **kw: real_executor(**{**kw, "port": port})
+    if GREEN_WIDTH is None:
+        zfs_utils.get_remote_shell_executor = lambda **kw: real_executor(**{**kw, "port": port})
+    else:
+        zfs_utils.get_remote_shell_executor = green_executor(real_executor, port)
     share_types.get_extra_specs_from_share = lambda share: {}
 
     commands = []
@@ -64,7 +82,101 @@ zfs_dataset_snapshot_name_prefix = {prefix}snap_
     conf = configuration.Configuration(share_driver.share_opts, config_group="peer")
     drv = zfs_driver.ZFSonLinuxShareDriver(configuration=conf, private_storage=PrivateStorage())
     drv.do_setup(None)
+    if GREEN_WIDTH is not None:
+        warm(drv.ssh_executor.pool)
     return drv, commands
+
+
+def green_executor(real_executor, port):
+    """Burst mode: the driver and its NFS helper share ONE executor, its pool bounded at GREEN_WIDTH connections.
+
+    In Manila each of them builds its own SSHExecutor (ExecuteMixin.init_execute_mixin, max_size=10 each): creates go
+    over the driver's pool, the mount-point read of create_exports over the helper's. One pool of WIDTH is what the
+    floor with the portal's host gate (Burst.cs) and the portal use: WIDTH connections, WIDTH commands at once.
+    """
+    shared = []
+
+    def executor(**kw):
+        if not shared:
+            shared.append(real_executor(**{**kw, "port": port, "max_size": GREEN_WIDTH}))
+        return shared[0]
+
+    return executor
+
+
+POOL_STATS = {"opened": 0, "leased": 0, "peak": 0}
+
+
+def warm(pool):
+    """Opens all WIDTH connections before the burst (the portal's and the floor's are open beforehand too), and counts.
+
+    Manila's SSHPool.get (manila/utils.py) counts a new connection (current_size += 1) only after create() has
+    connected, which yields to the other green threads: a burst into a cold pool would have every green thread see
+    current_size < max_size and open a connection of its own (100 creates at once on zfs-fuse, which deadlocked at
+    8-16; docs/benchmarks.md). With all WIDTH open here, current_size == max_size and get() only takes a free one or
+    waits (a dead one is replaced one for one). The leases at once are counted, so a breach would show in the answer.
+    """
+    real_create, real_get, real_put = pool.create, pool.get, pool.put
+
+    def create():
+        POOL_STATS["opened"] += 1
+        return real_create()
+
+    def get():
+        conn = real_get()
+        POOL_STATS["leased"] += 1
+        POOL_STATS["peak"] = max(POOL_STATS["peak"], POOL_STATS["leased"])
+        return conn
+
+    def put(conn):
+        POOL_STATS["leased"] -= 1
+        real_put(conn)
+
+    pool.create, pool.get, pool.put = create, get, put
+    conns = [pool.get() for _ in range(GREEN_WIDTH)]
+    for conn in conns:
+        pool.put(conn)
+    POOL_STATS["peak"] = 0
+
+
+def create_burst(drv, req):
+    """All shares' create_share calls at once, one green thread each, as manila-share runs RPC casts; waits for all.
+
+    Safe under green threads (manila/share/drivers/zfsonlinux/driver.py, create_share): it builds the options from
+    the configuration and the share's extra specs (empty here), writes private storage (a dict here, no yield
+    between read and write), then runs `zfs create` and, through the NFS helper's create_exports, `zfs get
+    mountpoint`, each over a connection leased from the pool for that command alone (ganesha/utils.py SSHExecutor).
+    It takes no lock (zfs_dataset_synchronized guards access updates and deletes, not creates) and shares no state
+    between shares except the pool, an eventlet pool made for green threads; paramiko's transport threads are
+    green threads under the monkey-patching.
+    """
+    if GREEN_WIDTH is None:
+        raise ValueError("create burst needs burst mode (--green WIDTH)")
+    shares = req["shares"]
+    done = {}
+    errors = []
+    POOL_STATS["peak"] = POOL_STATS["opened"] = 0
+    start = time.perf_counter()
+
+    def one(share_id):
+        try:
+            drv.create_share(None, share(share_id, req.get("size", 1)))
+        except Exception as e:
+            errors.append({"share": share_id, "error": f"{type(e).__name__}: {e}".splitlines()[0][:500]})
+        done[share_id] = (time.perf_counter() - start) * 1000
+
+    green = eventlet.GreenPool(len(shares))
+    for share_id in shares:
+        green.spawn_n(one, share_id)
+    green.waitall()
+    return {
+        "shares_ms": [done[s] for s in shares],
+        "errors": errors,
+        "datasets": [drv.private_storage.get(s, "dataset_name") for s in shares],
+        "commands_at_once": POOL_STATS["peak"],
+        "connections_opened": POOL_STATS["opened"],
+        "pool_size": drv.ssh_executor.pool.current_size,
+    }
 
 
 class PrivateStorage:
@@ -125,6 +237,8 @@ def run(drv, req):
         drv.delete_snapshot(None, snapshot(req["snapshot"], req["share"]))
     elif op == "delete share":
         drv.delete_share(None, share(req["share"]))
+    elif op == "create burst":
+        return create_burst(drv, req)
     else:
         raise ValueError(f"unknown op {op!r}")
 
@@ -149,8 +263,8 @@ def main():
         commands.clear()
         start = time.perf_counter()
         try:
-            run(drv, req)
-            answer = {"ok": True}
+            answer = run(drv, req) or {}
+            answer["ok"] = not answer.get("errors")
         except Exception as e:
             answer = {"ok": False, "error": f"{type(e).__name__}: {e}".splitlines()[0][:500]}
         answer["ms"] = (time.perf_counter() - start) * 1000

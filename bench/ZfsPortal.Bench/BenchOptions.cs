@@ -65,7 +65,7 @@ internal sealed class BenchOptions
     public bool SkipBurst { get; private set; }
     public bool SkipOps { get; private set; }
 
-    /// <summary>Leaves Manila's driver out of the operations phase (each of its lifecycles sleeps 6 s in its deletes).</summary>
+    /// <summary>Leaves Manila's driver out of the operations phase (each of its lifecycles sleeps 6 s in its deletes) and the burst.</summary>
     public bool SkipManila { get; private set; }
 
     /// <summary>Where the raw JSON and the Markdown summary go.</summary>
@@ -145,7 +145,7 @@ internal sealed class BenchOptions
                           --only contention    only issue 14's contention phases   --circuits N  live circuits pressing Create at once (20)
                           --browser-nice N     the nice value of the bench's Chromium (10; 0 = the portal's priority)
                           --port N             the portal's port (a second node takes N+1); default a free one
-                          --skip-manila        no Manila driver beside the floor and the portal in the operations phase
+                          --skip-manila        no Manila driver beside the floor and the portal (operations and burst)
                           --out DIR            results folder (bench/results/raw)
                           --cleanup ID         only remove the datasets and exports an earlier run ID left (after kill -9)
                         """);

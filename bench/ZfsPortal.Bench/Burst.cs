@@ -21,6 +21,8 @@ internal sealed class BurstResult
     public double FloorSequentialOneConnectionMs { get; set; }
     /// <summary>The same creates at most Burst.HostGateWidth at once, as the portal sends them to one host.</summary>
     public double FloorGatedMs { get; set; }
+    /// <summary>The same as Manila's driver's user runs them (no guard, PeerFloor), Burst.HostGateWidth at once; 0 when not run.</summary>
+    public double FloorUnguardedGatedMs { get; set; }
     /// <summary>Cores busy while the floor's creates ran / while the portal's ran: machine, bench process (the portal), zfs-fuse.</summary>
     public double[] FloorCores { get; set; } = [];
     public double[] PortalCores { get; set; } = [];
@@ -38,6 +40,20 @@ internal sealed class BurstResult
     public int PortalOpenConnections { get; set; }
     public int HostCommands { get; set; }
     public double HostCommandMsSum { get; set; }
+
+    /// <summary>Manila's driver (PeerBurst): the same N creates through its create_share at once, as green threads.</summary>
+    public double ManilaMs { get; set; }
+    /// <summary>Per share: from the burst's start until its create_share returned.</summary>
+    public Series ManilaDone { get; } = new("Manila: each created");
+    /// <summary>Its SSH pool's size as asked, the most commands it had on the host at once, and its pool's connections afterwards.</summary>
+    public int ManilaWidth { get; set; }
+    public int ManilaCommandsAtOnce { get; set; }
+    public int ManilaConnections { get; set; }
+    public int ManilaHostCommands { get; set; }
+    /// <summary>Cores busy while Manila's creates ran: machine, its harness (Python), zfs-fuse.</summary>
+    public double[] ManilaCores { get; set; } = [];
+    /// <summary>Why Manila's figure is missing, in one sentence; null when it ran.</summary>
+    public string? ManilaUnavailable { get; set; }
 }
 
 /// <summary>N shares requested at once: the portal against the same creates over the same connections and concurrency.</summary>
@@ -50,6 +66,9 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
 
     /// <summary>With --nodes 2: a second node on the same PostgreSQL that takes every other request (and runs it).</summary>
     public BenchPortal? Second { get; init; }
+
+    /// <summary>--skip-manila: no Manila driver burst.</summary>
+    public bool SkipManila { get; init; }
 
     public async Task RunAsync(int count, CancellationToken ct)
     {
@@ -65,42 +84,30 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
             var remote = new Remote(benchRemote.Backend, floorPool);
             await WarmAsync(floorPool, remote.Backend, ct);
             var names = Enumerable.Range(0, count).Select(i => run.FloorDataset(remote.PoolName, "burst", i)).ToList();
-            var next = -1;
             var cpu0 = Machine.CpuReading.Take();
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < count)
-                {
-                    await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
-                    await remote.MountpointAsync(names[i], ct);
-                }
-            }));
-            Result.FloorMs = clock.Elapsed.TotalMilliseconds;
+            Result.FloorMs = await CreateAllAsync(remote, names, workers, ct);
             var floorCpu = Machine.CpuReading.Take().Since(cpu0);
             Result.FloorCores = [floorCpu.Machine, floorCpu.Bench, floorCpu.ZfsFuse];
             await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates, {workers} at once over {floorPool.OpenConnections(remote.Backend)} connections: {Result.FloorMs:F0} ms"));
             await DestroyAllAsync(remote, names, ct);
 
             // The same with the portal's own limit of mounting commands at once per host (HostGates, ADR 10's zfs-fuse deadlock).
-            next = -1;
-            clock.Restart();
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Burst.HostGateWidth)).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < count)
-                {
-                    await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
-                    await remote.MountpointAsync(names[i], ct);
-                }
-            }));
-            Result.FloorGatedMs = clock.Elapsed.TotalMilliseconds;
+            Result.FloorGatedMs = await CreateAllAsync(remote, names, Math.Min(workers, Burst.HostGateWidth), ct);
             await log.WriteLineAsync(Fmt.Inv($"  floor: {count} creates, {Burst.HostGateWidth} at once (the portal's host gate): {Result.FloorGatedMs:F0} ms"));
             await DestroyAllAsync(remote, names, ct);
 
+            // Manila's floor: the same at the gate's width as the driver's user runs them, `sudo -n zfs` without the
+            // portal's guard (ADR 30); Manila's burst is read against this one, as its single operations are.
+            if (!SkipManila && PeerFloor.Unguarded(remote.Backend, floorPool) is { } unguarded)
+            {
+                await WarmAsync(floorPool, unguarded.Backend, ct);
+                Result.FloorUnguardedGatedMs = await CreateAllAsync(unguarded, names, Math.Min(workers, Burst.HostGateWidth), ct);
+                await log.WriteLineAsync(Fmt.Inv($"  floor without the guard (Manila's user): {count} creates, {Burst.HostGateWidth} at once: {Result.FloorUnguardedGatedMs:F0} ms"));
+                await DestroyAllAsync(remote, names, ct);
+            }
+
             // For reference: the same creates one after another over one connection.
-            clock.Restart();
+            var clock = Stopwatch.StartNew();
             foreach (var name in names)
             {
                 await remote.MustAsync(remote.Zfs.CreateDataset(name, DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
@@ -167,6 +174,14 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
             await DestroyAllAsync(benchRemote, datasets, ct);
             await db.Shares.Where(s => ids.Contains(s.Id)).ExecuteDeleteAsync(ct);
         }
+
+        // Manila's driver last, not interleaved: there is one burst of each per run, and each needs the host to itself
+        // (run together they would share its CPU and zfs-fuse, and neither time would be its own). After the portal's
+        // cleanup the pool holds what it held before the floors, and its harness's start (Python imports) is untimed.
+        if (SkipManila)
+            Result.ManilaUnavailable = "left out (--skip-manila).";
+        else
+            await PeerBurst.RunAsync(benchRemote, run, count, Result, log, ct);
     }
 
     /// <summary>
@@ -190,6 +205,23 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
         await log.WriteLineAsync(Fmt.Inv($"  {count} empty jobs (Hangfire + claim, no host work) at once: {Result.EmptyJobsMs:F0} ms"));
     }
 
+    /// <summary>The floor's creates (zfs create + zfs get mountpoint), <paramref name="atOnce"/> at a time; returns the ms for all.</summary>
+    private static async Task<double> CreateAllAsync(Remote remote, List<string> names, int atOnce, CancellationToken ct)
+    {
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, atOnce).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < names.Count)
+            {
+                await remote.MustAsync(remote.Zfs.CreateDataset(names[i], DatasetProperties.ForNewShare(remote.Backend, new Dictionary<string, string>(), 1)), ct);
+                await remote.MountpointAsync(names[i], ct);
+            }
+        }));
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
     /// <summary>Opens all the pool's connections: as many leases at once as it has slots.</summary>
     private static async Task WarmAsync(SshConnectionPool pool, BackendOptions backend, CancellationToken ct)
     {
@@ -202,7 +234,7 @@ internal sealed class Burst(BenchPortal portal, ShareWatch watch, Remote benchRe
     /// One at a time: four concurrent unmount + destroy sequences once deadlocked zfs-fuse 0.7 for good (every thread
     /// of the daemon waiting on a lock, `umount` stuck in a FUSE getattr), so the bench never runs them in parallel.
     /// </summary>
-    private static async Task DestroyAllAsync(Remote remote, IReadOnlyList<string> datasets, CancellationToken ct)
+    internal static async Task DestroyAllAsync(Remote remote, IReadOnlyList<string> datasets, CancellationToken ct)
     {
         foreach (var d in datasets)
             await remote.UnmountAndDestroyAsync(d, ct);

@@ -30,7 +30,9 @@ internal sealed class PeerDriver : IAsyncDisposable
     /// <summary>Per operation, the host commands the driver ran (command → count over the counted samples).</summary>
     public Dictionary<string, Dictionary<string, int>> Commands { get; } = Ops.All.ToDictionary(o => o, _ => new Dictionary<string, int>());
 
-    public static async Task<PeerDriver> StartAsync(string pool, RunIds run, CancellationToken ct)
+    /// <param name="greenWidth">Burst mode (PeerBurst): the harness runs the driver under eventlet as manila-share
+    /// does, over one SSH pool of this many connections, and answers "create burst".</param>
+    public static async Task<PeerDriver> StartAsync(string pool, RunIds run, CancellationToken ct, int? greenWidth = null)
     {
         var peerJson = Path.Combine(Path.GetDirectoryName(LocalBackend.DefaultPath())!, "manila-peer.json");
         var script = Path.Combine(BenchOptions.RepositoryRoot(), "bench", "manila_peer.py");
@@ -46,6 +48,9 @@ internal sealed class PeerDriver : IAsyncDisposable
         // The peer's datasets are POOL/zfsbench_ID_m_…, so the run's cleanup removes them with the rest.
         foreach (var a in new[] { "-I", script, peerJson, run.Prefix + "m_" })
             start.ArgumentList.Add(a);
+        if (greenWidth is { } width)
+            foreach (var a in new[] { "--green", Fmt.Inv($"{width}") })
+                start.ArgumentList.Add(a);
         Process process;
         try { process = Process.Start(start)!; }
         catch (System.ComponentModel.Win32Exception ex)
@@ -86,11 +91,7 @@ internal sealed class PeerDriver : IAsyncDisposable
         };
         foreach (var (op, request) in steps)
         {
-            var line = JsonNode.Parse(JsonSerializer.Serialize(request))!.AsObject();
-            line["op"] = op;
-            await _process!.StandardInput.WriteLineAsync(line.ToJsonString().AsMemory(), ct);
-            await _process.StandardInput.FlushAsync(ct);
-            var answer = await ReadAnswerAsync(ct);
+            var answer = await AskAsync(op, request, ct);
             if (answer?["ok"]?.GetValue<bool>() != true)
             {
                 Unavailable = $"Manila's driver failed {op} of lifecycle {i}: {answer?["error"]?.GetValue<string>() ?? StderrTail()}; it is left out from there on.";
@@ -105,6 +106,33 @@ internal sealed class PeerDriver : IAsyncDisposable
                 Commands[op][name] = Commands[op].GetValueOrDefault(name) + 1;
             }
         }
+    }
+
+    /// <summary>One request line (the request's properties and "op"), and its answer; null when the harness ended.</summary>
+    public async Task<JsonNode?> AskAsync(string op, object request, CancellationToken ct)
+    {
+        var line = JsonNode.Parse(JsonSerializer.Serialize(request))!.AsObject();
+        line["op"] = op;
+        await _process!.StandardInput.WriteLineAsync(line.ToJsonString().AsMemory(), ct);
+        await _process.StandardInput.FlushAsync(ct);
+        return await ReadAnswerAsync(ct);
+    }
+
+    /// <summary>CPU the harness process has used so far (user + system).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process!.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Its last lines on stderr (oslo.log's), for a failure's message.</summary>
+    public string StderrTail()
+    {
+        lock (_stderrTail)
+            return _stderrTail.Count == 0 ? "no output" : string.Join(" / ", _stderrTail);
     }
 
     private async Task<JsonNode?> ReadAnswerAsync(CancellationToken ct)
@@ -125,12 +153,6 @@ internal sealed class PeerDriver : IAsyncDisposable
             while (_stderrTail.Count > 5)
                 _stderrTail.Dequeue();
         }
-    }
-
-    private string StderrTail()
-    {
-        lock (_stderrTail)
-            return _stderrTail.Count == 0 ? "no output" : string.Join(" / ", _stderrTail);
     }
 
     public async ValueTask DisposeAsync()

@@ -36,7 +36,8 @@ internal sealed class BenchResults
 /// <summary>The run as Markdown: the tables docs/benchmarks.md quotes.</summary>
 internal static class Report
 {
-    public const double OverheadTargetMs = 150, BurstTargetRatio = 1.5, PushTargetMs = 250, PageTargetMs = 150;
+    /// <summary>BurstTargetRatio: issue 14's, the portal's burst against the floor over as many connections (FloorGatedMs).</summary>
+    public const double OverheadTargetMs = 150, BurstTargetRatio = 1.2, PushTargetMs = 250, PageTargetMs = 150;
 
     public static string Markdown(BenchResults r)
     {
@@ -112,16 +113,30 @@ internal static class Report
 
         if (r.Burst is { } burst && burst.PortalMs > 0)
         {
-            var ratio = burst.PortalMs / burst.FloorMs;
+            var ratio = burst.PortalMs / burst.FloorGatedMs;
             L($"### {burst.Count} shares requested at once");
             L($"");
             L($"| | ms |");
             L($"| --- | ---: |");
-            L($"| floor: {burst.Count} × (zfs create + zfs get mountpoint), {burst.Workers} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorMs)} |");
+            L($"| floor, for reference: {burst.Count} × (zfs create + zfs get mountpoint), {burst.Workers} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorMs)} |");
             L($"| floor, for reference: the same one after another over one connection | {Fmt.Ms(burst.FloorSequentialOneConnectionMs)} |");
-            L($"| floor with the portal's host gate: the same, {Burst.HostGateWidth} at once (portal ÷ this floor: {Fmt.X(burst.PortalMs / burst.FloorGatedMs)}) | {Fmt.Ms(burst.FloorGatedMs)} |");
+            L($"| floor with the portal's host gate: the same, {Math.Min(burst.Workers, Burst.HostGateWidth)} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorGatedMs)} |");
+            if (burst.FloorUnguardedGatedMs > 0)
+                L($"| floor without the guard (Manila's user, `sudo -n zfs`): the same, {Math.Min(burst.Workers, Burst.HostGateWidth)} at once over {burst.Connections} connections | {Fmt.Ms(burst.FloorUnguardedGatedMs)} |");
             L($"| portal: all {burst.Count} available | {Fmt.Ms(burst.PortalMs)} |");
-            L($"| portal ÷ floor (target ≤ {BurstTargetRatio}) | {Fmt.X(ratio)} {(ratio <= BurstTargetRatio ? "met" : "MISSED")} |");
+            L($"| portal ÷ floor with the host gate (target ≤ {BurstTargetRatio}, issue 14) | {Fmt.X(ratio)} {(ratio <= BurstTargetRatio ? "met" : "MISSED")} |");
+            L($"| portal ÷ floor {burst.Workers} at once, for reference | {Fmt.X(burst.PortalMs / burst.FloorMs)} |");
+            if (burst.ManilaUnavailable is { } why)
+                L($"| Manila's driver | {why.Replace("|", "\\|", StringComparison.Ordinal)} |");
+            else if (burst.ManilaDone.N > 0)
+            {
+                L($"| Manila's driver: all {burst.ManilaDone.N} created, {burst.ManilaCommandsAtOnce} at once over {burst.ManilaConnections} connections (create_share as green threads; pool of {burst.ManilaWidth}) | {Fmt.Ms(burst.ManilaMs)} |");
+                L($"| Manila ÷ floor with the host gate | {Fmt.X(burst.ManilaMs / burst.FloorGatedMs)} |");
+                if (burst.FloorUnguardedGatedMs > 0)
+                    L($"| Manila ÷ its floor without the guard, same width | {Fmt.X(burst.ManilaMs / burst.FloorUnguardedGatedMs)} |");
+                L($"| portal ÷ Manila | {Fmt.F(burst.PortalMs / burst.ManilaMs, "F2")} |");
+                L($"| Manila per share: created median / p95 (host commands in all: {burst.ManilaHostCommands}) | {Fmt.Ms(burst.ManilaDone.Median)} / {Fmt.Ms(burst.ManilaDone.P95)} |");
+            }
             L($"| portal: all {burst.Count} requests accepted (service calls returned) | {Fmt.Ms(burst.PortalAllAcceptedMs)} |");
             L($"| portal: first job claimed | {Fmt.Ms(burst.FirstJobStartMs)} |");
             L($"| per request: accept median / p95 | {Fmt.Ms(burst.Accept.Median)} / {Fmt.Ms(burst.Accept.P95)} |");
@@ -136,6 +151,8 @@ internal static class Report
                 L($"| cores busy during the floor: machine / bench process / zfs-fuse | {Fmt.F(burst.FloorCores[0], "F2")} / {Fmt.F(burst.FloorCores[1], "F2")} / {Fmt.F(burst.FloorCores[2], "F2")} |");
                 L($"| cores busy during the portal's: machine / bench process (the portal) / zfs-fuse | {Fmt.F(burst.PortalCores[0], "F2")} / {Fmt.F(burst.PortalCores[1], "F2")} / {Fmt.F(burst.PortalCores[2], "F2")} |");
             }
+            if (burst.ManilaCores.Length == 3)
+                L($"| cores busy during Manila's: machine / its harness (Python) / zfs-fuse | {Fmt.F(burst.ManilaCores[0], "F2")} / {Fmt.F(burst.ManilaCores[1], "F2")} / {Fmt.F(burst.ManilaCores[2], "F2")} |");
             if (burst.EmptyJobsCores.Length == 3)
             {
                 L($"| cores busy during the empty jobs: machine / bench process (the portal) / zfs-fuse | {Fmt.F(burst.EmptyJobsCores[0], "F2")} / {Fmt.F(burst.EmptyJobsCores[1], "F2")} / {Fmt.F(burst.EmptyJobsCores[2], "F2")} |");
