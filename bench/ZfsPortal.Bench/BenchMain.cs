@@ -146,7 +146,7 @@ internal static class BenchMain
                 await Phase("burst", async () =>
                 {
                     await log.WriteLineAsync($"{options.Burst} shares at once");
-                    var burst = new Burst(portal, watch, remote, run, log) { Second = second, SkipManila = options.SkipManila };
+                    var burst = new Burst(portal, watch, remote, run, log) { Second = second, SkipManila = options.SkipManila || !options.ManilaBurst };
                     try
                     {
                         await burst.RunAsync(options.Burst, ct);

@@ -68,6 +68,12 @@ internal sealed class BenchOptions
     /// <summary>Leaves Manila's driver out of the operations phase (each of its lifecycles sleeps 6 s in its deletes) and the burst.</summary>
     public bool SkipManila { get; private set; }
 
+    /// <summary>
+    /// Manila's driver also creates the burst's shares, at the portal's host gate width. Off by default: in one of its
+    /// first two runs its four creates at once deadlocked zfs-fuse (docs/benchmarks.md), which only a restart ends.
+    /// </summary>
+    public bool ManilaBurst { get; private set; }
+
     /// <summary>Where the raw JSON and the Markdown summary go.</summary>
     public string OutDirectory { get; private set; } = "";
 
@@ -122,6 +128,7 @@ internal sealed class BenchOptions
                     (o.SkipOps, o.SkipBurst, o.SkipBrowser, o.SkipPage, o.SkipProbes) = (true, true, true, true, true);
                     break;
                 case "--skip-manila": o.SkipManila = true; break;
+                case "--manila-burst": o.ManilaBurst = true; break;
                 case "--out": o.OutDirectory = Path.GetFullPath(Next()); break;
                 case "--cleanup":
                     o.CleanupRun = Next();
@@ -146,6 +153,7 @@ internal sealed class BenchOptions
                           --browser-nice N     the nice value of the bench's Chromium (10; 0 = the portal's priority)
                           --port N             the portal's port (a second node takes N+1); default a free one
                           --skip-manila        no Manila driver beside the floor and the portal (operations and burst)
+                          --manila-burst       Manila's driver creates the burst's shares too (can deadlock zfs-fuse)
                           --out DIR            results folder (bench/results/raw)
                           --cleanup ID         only remove the datasets and exports an earlier run ID left (after kill -9)
                         """);
