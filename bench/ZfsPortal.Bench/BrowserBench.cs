@@ -36,14 +36,15 @@ internal sealed class Chromium : IAsyncDisposable
     private string? _launcherDir;
 
     // Playwright starts the executable it is given with its pipes on fds 3 and 4; exec keeps them, and the renderers
-    // Chromium forks later inherit the nice value.
+    // Chromium forks later inherit the nice value. Run as root, Chromium raises its own threads (the browser's main
+    // thread read nice -8): without CAP_SYS_NICE it cannot, so every thread stays at the value given here.
     private string NicedLauncher(int nice)
     {
         if (!OperatingSystem.IsLinux())
             throw new InvalidOperationException("--browser-nice needs Linux's nice; give --browser-nice 0 elsewhere.");
         _launcherDir = Directory.CreateTempSubdirectory("zfsbench-chromium-").FullName;
         var launcher = System.IO.Path.Combine(_launcherDir, "chromium");
-        File.WriteAllText(launcher, $"#!/bin/sh\nexec /usr/bin/nice -n {nice} {Path} \"$@\"\n");
+        File.WriteAllText(launcher, $"#!/bin/sh\nexec /usr/bin/setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice /usr/bin/nice -n {nice} {Path} \"$@\"\n");
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return launcher;
     }

@@ -41,6 +41,11 @@ internal sealed class ContentionCircuitResult
     public double PoolTimerLateMax { get; set; } = double.NaN;
     /// <summary>The same on a dedicated thread: how late the machine itself ran a 10 ms sleep (CPU contention, not the pool).</summary>
     public double ThreadLateMax { get; set; } = double.NaN;
+    /// <summary>The runtime's garbage collections meanwhile: time every thread was paused, and gen 0/1/2 counts.</summary>
+    public double GcPauseMs { get; set; }
+    public int[] GcCounts { get; set; } = [];
+    /// <summary>The nice values Chromium's threads had while the answers came (Machine.ChromiumNice).</summary>
+    public string BrowserThreadsNice { get; set; } = "";
 }
 
 /// <summary>
@@ -120,6 +125,7 @@ internal sealed class ContentionCircuits(BenchPortal portal, Chromium chromium, 
             await Task.Delay(500, ct); // the last page's circuit settles
             trace.Start();
             var cpu0 = ContentionTrace.ProcessCpuMs();
+            var gc0 = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             result.PoolThreadsBefore = ThreadPool.ThreadCount;
             var at = Clock.UnixMs() + 1000;
             await Task.WhenAll(pages.Select(p => p.EvaluateAsync(Arm, at)));
@@ -137,6 +143,9 @@ internal sealed class ContentionCircuits(BenchPortal portal, Chromium chromium, 
                 }
             }));
             result.ProcessCpuMs = ContentionTrace.ProcessCpuMs() - cpu0;
+            result.BrowserThreadsNice = Machine.ChromiumNice();
+            result.GcPauseMs = (GC.GetTotalPauseDuration() - gc0.Item1).TotalMilliseconds;
+            result.GcCounts = [GC.CollectionCount(0) - gc0.Item2, GC.CollectionCount(1) - gc0.Item3, GC.CollectionCount(2) - gc0.Item4];
             await Task.Delay(200, ct);
             await trace.StopAsync();
             Summarize(result, answers, trace.FromUnix(at));

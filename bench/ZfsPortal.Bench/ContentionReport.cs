@@ -30,7 +30,7 @@ internal static class ContentionReport
               + Fmt.Inv($"the project holds {r.SharesAfter} shares of its quota of {r.QuotaShares} afterwards ({(r.SharesAfter <= r.QuotaShares ? "never over quota" : "OVER QUOTA")}); ")
               + Fmt.Inv($"p95 {Fmt.Ms(r.Answer.P95)} ms against the target of {CircuitsP95TargetMs:F0} ms: **{(r.Unanswered == 0 && r.Answer.P95 <= CircuitsP95TargetMs ? "met" : "missed")}**. ")
               + Fmt.Inv($"The portal's process used {r.ProcessCpuMs:F0} ms of CPU from the click to the last answer ({r.ProcessCpuMs / r.Circuits:F0} ms a request, with the creates it started); ")
-              + Fmt.Inv($"{r.DbCommands} database commands ({r.DbCommandMsSum:F0} ms summed); thread pool {r.PoolThreadsBefore} → {r.PoolThreadsMax} threads, up to {r.PoolPendingMax} queued work items, a 10 ms timer ran up to {Fmt.Ms(r.PoolTimerLateMax)} ms late (p95 {Fmt.Ms(r.PoolTimerLateP95)}); a dedicated thread's 10 ms sleep up to {Fmt.Ms(r.ThreadLateMax)} ms late."));
+              + Fmt.Inv($"{r.DbCommands} database commands ({r.DbCommandMsSum:F0} ms summed); thread pool {r.PoolThreadsBefore} → {r.PoolThreadsMax} threads, up to {r.PoolPendingMax} queued work items, a 10 ms timer ran up to {Fmt.Ms(r.PoolTimerLateMax)} ms late (p95 {Fmt.Ms(r.PoolTimerLateP95)}); a dedicated thread's 10 ms sleep up to {Fmt.Ms(r.ThreadLateMax)} ms late; garbage collections paused the process {r.GcPauseMs:F0} ms in all (gen 0/1/2: {string.Join("/", r.GcCounts)}); Chromium's threads ran at nice {r.BrowserThreadsNice}."));
             L($"");
         }
         if (c.OpenPages is { } o)

@@ -162,6 +162,28 @@ internal static class Machine
         return 0;
     }
 
+    /// <summary>The lowest and highest nice value of any thread of any Chromium process now ("" when none runs).</summary>
+    public static string ChromiumNice()
+    {
+        var nice = new List<int>();
+        foreach (var dir in Directory.Exists("/proc") ? Directory.EnumerateDirectories("/proc") : [])
+        {
+            try
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out _) || File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "chromium")
+                    continue;
+                foreach (var task in Directory.EnumerateDirectories(Path.Combine(dir, "task")))
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    nice.Add(int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture));
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return nice.Count == 0 ? "" : nice.Min() == nice.Max() ? Fmt.Inv($"{nice.Min()}") : Fmt.Inv($"{nice.Min()} to {nice.Max()}");
+    }
+
     private sealed record Proc(int Pid, int Ppid, string Comm, string Cmdline, long Ticks, long ReapedTicks);
 
     /// <summary>Every process with utime+stime+cutime+cstime (clock ticks, USER_HZ = 100).</summary>

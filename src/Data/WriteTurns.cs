@@ -25,6 +25,14 @@ public static class WriteTurns
         return new Turn(turn);
     }
 
+    /// <summary>Whether a writer of this process holds this database's turn now (false on PostgreSQL).</summary>
+    public static bool IsTaken(IDbContextFactory<PortalDbContext> dbFactory)
+    {
+        using var db = dbFactory.CreateDbContext();
+        return db.Database.GetDbConnection() is SqliteConnection sqlite
+               && Turns.TryGetValue(sqlite.DataSource, out var turn) && turn.CurrentCount == 0;
+    }
+
     public readonly struct Turn(SemaphoreSlim? held) : IDisposable
     {
         public void Dispose() => held?.Release();

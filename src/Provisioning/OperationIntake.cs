@@ -40,9 +40,17 @@ public sealed class QueuedWork(DateTime now)
 public sealed class OperationIntake(
     IDbContextFactory<PortalDbContext> dbFactory, IOperationScheduler scheduler, ShareEvents events, TimeProvider time)
 {
+    /// <param name="refusesFromSnapshot">
+    /// While other writers hold or wait for the turn, read first whether the committed state already refuses the request
+    /// and answer that at once (SnapshotRefusal; only for a decision that writes nothing itself, e.g. a create).
+    /// </param>
     public async Task<CommandResult> RunAsync(
-        Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct, string? onDuplicate = null)
+        Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct, string? onDuplicate = null,
+        bool refusesFromSnapshot = false)
     {
+        if (refusesFromSnapshot && WriteTurns.IsTaken(dbFactory)
+            && await SnapshotRefusal.TryAsync(dbFactory, decide, time.GetUtcNow().UtcDateTime, ct) is { } refusal)
+            return refusal;
         // A reservation that lost a race to a concurrent one is decided again against the new usage.
         for (var attempt = 1; ; attempt++)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ZfsPortal.Data;
+using ZfsPortal.Features.Common;
 
 namespace ZfsPortal.Tests.Data;
 
@@ -34,6 +35,23 @@ public sealed class WriteTurnsTests : IDisposable
         runsWrite.Dispose();
         var result = await decision;
         Assert.True(result.Succeeded, result.Error);
+        Assert.Single(_world.Scheduler.Enqueued);
+    }
+
+    [Fact]
+    public async Task A_create_the_quota_already_refuses_is_answered_without_waiting_for_the_turn_and_changes_nothing()
+    {
+        var (project, member) = _world.AddProjectWithMember("alpha", QuotaLimits.Defaults with { Shares = 1 });
+        Assert.True((await _world.RequestShareAsync(member, project, "first", "1")).Succeeded);
+        await using var db = _world.Db.CreateDbContext();
+        using var runsWrite = await WriteTurns.TakeAsync(db, CancellationToken.None);
+
+        // Answered while the turn is held (on PostgreSQL there is no turn to hold); a wait would time out here.
+        var refused = await _world.RequestShareAsync(member, project, "second", "1").WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(RefusalKind.OverQuota, refused.Kind);
+        Assert.Contains("quota", refused.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, await db.Shares.CountAsync(s => s.ProjectId == project.Id));
         Assert.Single(_world.Scheduler.Enqueued);
     }
 

@@ -32,8 +32,10 @@ public sealed class CreateShareService(OperationIntake intake)
         if (errors.Count > 0)
             return CommandResult.Refused(errors);
 
+        // Under a burst of creates against one quota most are refused: those answer from the committed state at once
+        // instead of queueing behind the accepted ones' commits (ADR 36).
         return await intake.RunAsync((db, work) => DecideAsync(db, work, user, request, name!, description!, size!.Value, ct),
-            ct, onDuplicate: NameTaken(name!));
+            ct, onDuplicate: NameTaken(name!), refusesFromSnapshot: true);
     }
 
     /// <summary>The decision inside the intake's transaction; CreateShareRehearsal makes one at start.</summary>
