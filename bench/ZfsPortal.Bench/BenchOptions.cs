@@ -114,6 +114,7 @@ internal sealed class BenchOptions
                 case "--skip-burst": o.SkipBurst = true; break;
                 case "--skip-ops": o.SkipOps = true; break;
                 case "--skip-contention": o.SkipContention = true; break;
+                case "--skip-probes": o.SkipProbes = true; break;
                 case "--circuits": o.Circuits = NextInt(); break;
                 case "--browser-nice":
                     o.BrowserNice = NextInt();
@@ -148,7 +149,7 @@ internal sealed class BenchOptions
                           --open-pages N       pages held open for memory (20)
                           --poll-ms N / --workers N   override Portal:QueuePollMilliseconds / Portal:WorkerCount
                           --backstop-seconds N        override Portal:HangfireBackstopSeconds (0 = Hangfire job at once)
-                          --skip-ops --skip-burst --skip-browser --skip-page --skip-contention   --quick (a smoke run)
+                          --skip-ops --skip-burst --skip-browser --skip-page --skip-contention --skip-probes   --quick (a smoke run)
                           --only contention    only issue 14's contention phases   --circuits N  live circuits pressing Create at once (20)
                           --browser-nice N     the nice value of the bench's Chromium (10; 0 = the portal's priority)
                           --port N             the portal's port (a second node takes N+1); default a free one

@@ -39,7 +39,8 @@ internal static class ContentionReport
             L($"");
             L($"| | median | p95 | max | n |");
             L($"| --- | ---: | ---: | ---: | ---: |");
-            L($"| {o.PublishToDom.Name} | {Fmt.Ms(o.PublishToDom.Median)} | {Fmt.Ms(o.PublishToDom.P95)} | {Fmt.Ms(o.PublishToDom.Max)} | {o.PublishToDom.N} |");
+            foreach (var part in new[] { o.PublishToDom, o.PublishToBatch, o.BatchToDom })
+                L($"| {part.Name} | {Fmt.Ms(part.Median)} | {Fmt.Ms(part.P95)} | {Fmt.Ms(part.Max)} | {part.N} |");
             L($"");
             L($"Missed {o.Missed}; p95 {Fmt.Ms(o.PublishToDom.P95)} ms against {PushP95TargetMs:F0}: **{(o.Missed == 0 && o.PublishToDom.P95 <= PushP95TargetMs ? "met" : "missed")}**. Render batches received meanwhile: project A's pages {o.RendersA} (**{(o.RendersA == 0 ? "not re-rendered" : "RE-RENDERED")}**), project B's pages {o.RendersB}.");
             L($"");

@@ -16,6 +16,9 @@ internal sealed class OpenPagesResult
     public int Operations { get; set; }
     /// <summary>ShareEvents.Publish of an extend's final state → the open page of that share shows it (wall clock).</summary>
     public Series PublishToDom { get; } = new("publish → DOM, watched pages of project B");
+    /// <summary>The two parts of it: until the render batch that showed it reached the page, and from there to the DOM.</summary>
+    public Series PublishToBatch { get; } = new("… publish → its render batch in the page (server and socket)");
+    public Series BatchToDom { get; } = new("… render batch in the page → DOM (the browser)");
     public int Missed { get; set; }
     /// <summary>Render batches the pages of project A received while project B's operations ran (must stay 0).</summary>
     public int RendersA { get; set; }
@@ -44,7 +47,7 @@ internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, C
             const socket = new Native(...args);
             socket.addEventListener('message', e => {
               const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data);
-              if (text.includes('JS.RenderBatch')) window.__renders++;
+              if (text.includes('JS.RenderBatch')) { window.__renders++; window.__lastBatch = performance.timeOrigin + performance.now(); }
             });
             return socket;
           };
@@ -55,7 +58,7 @@ internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, C
             const chip = document.querySelector('[data-testid=share-status]');
             const size = document.querySelector('[data-testid=share-size]');
             if (chip && size && chip.textContent.trim().endsWith('available') && size.textContent.trim() === window.__want) {
-              window.__hits.push({ want: window.__want, dom: performance.timeOrigin + performance.now() });
+              window.__hits.push({ want: window.__want, dom: performance.timeOrigin + performance.now(), batch: window.__lastBatch || 0 });
               window.__want = null;
             }
           };
@@ -121,7 +124,15 @@ internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, C
                     // The final state's Publish is the share's last nudge before the page showed it.
                     var before = publishes.GetValueOrDefault(sharesB[i])?.Where(t => t <= dom + 1).ToList();
                     if (before is { Count: > 0 })
+                    {
                         result.PublishToDom.Add(dom - before.Max());
+                        var batch = hit.GetProperty("batch").GetDouble();
+                        if (batch >= before.Max() && batch <= dom)
+                        {
+                            result.PublishToBatch.Add(batch - before.Max());
+                            result.BatchToDom.Add(dom - batch);
+                        }
+                    }
                 }
                 await log.WriteLineAsync(Fmt.Inv($"  round {round}: {sharesB.Count} extends at once, {pagesB.Count} of them watched: {result.PublishToDom.Describe()}"));
             }
