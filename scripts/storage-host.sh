@@ -26,7 +26,8 @@
 #                                        NFS-Ganesha in a namespace of its own that real clients can mount from
 #                                        (storage-host/ganesha.sh; server address 198.18.0.1 inside it)
 #   ZFSPORTAL_MANILA_USER []             a second SSH user on the same sshd for Manila's ZFSonLinux driver, which the
-#                                        bench runs beside the portal (storage-host/manila-peer.sh); none if empty
+#                                        bench runs beside the portal (storage-host/manila-peer.sh); none if empty;
+#                                        if unset, the one an earlier `up` made (its manila-peer.json) stays
 #   ZFSPORTAL_GUARD_PREFIXES [zfsportal_share_ zfsportal_test_ zfsbench_]
 #                                        dataset prefixes the guard admits: the portal's, and the ones the
 #                                        project's tests and bench name their own datasets with
@@ -42,7 +43,10 @@ readonly HOST_DIR="${ZFSPORTAL_HOST_DIR:-/var/lib/zfsportal-host}"
 readonly SSH_USER="${ZFSPORTAL_SSH_USER:-zfsportal}"
 readonly SSH_PORT="${ZFSPORTAL_SSH_PORT:-2222}"
 readonly COMPRESSION="${ZFSPORTAL_COMPRESSION:-auto}"
-readonly MANILA_USER="${ZFSPORTAL_MANILA_USER:-}"
+# Unset (not empty): the Manila user a host brought up earlier keeps its place, so that a later plain `up` (the
+# tests' one) does not drop it from sshd's AllowUsers while leaving its manila-peer.json behind.
+previous_manila_user() { sed -n 's/.*"User": "\([a-z_][a-z0-9_-]*\)".*/\1/p' "$HOST_DIR/manila-peer.json" 2>/dev/null || true; }
+readonly MANILA_USER="${ZFSPORTAL_MANILA_USER-$(previous_manila_user)}"
 
 readonly BACKEND_NAME="${ZFSPORTAL_BACKEND_NAME:-local-zfs}"
 readonly LISTEN_IP="127.0.0.1"
