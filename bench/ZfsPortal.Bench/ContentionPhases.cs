@@ -44,7 +44,7 @@ internal static class ContentionPhases
             await phase("contention: 50 open pages, 200 operations", async () =>
             {
                 await log.WriteLineAsync("Contention: 25 share pages of project A and 25 of project B open while B's 100 shares are extended at once, twice");
-                into.OpenPages = await new OpenPagesUnderLoad(portal, watch, chromium, cleanup, run, log).RunAsync(25, 100, 2, ct);
+                into.OpenPages = await new OpenPagesUnderLoad(portal, watch, chromium, cleanup, run, log) { TraceFile = TraceFile(options, run, "open-pages") }.RunAsync(25, 100, 2, ct);
             });
         await phase("contention: 50 service calls", async () =>
         {

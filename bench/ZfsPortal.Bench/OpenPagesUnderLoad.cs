@@ -38,6 +38,9 @@ internal sealed class OpenPagesResult
 /// </summary>
 internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, Chromium chromium, ContentionCleanup cleanup, RunIds run, TextWriter log)
 {
+    /// <summary>Where to write the trace of the rounds (spans, and each watched share's publishes and DOM hit), or null.</summary>
+    public string? TraceFile { get; init; }
+
     /// <summary>Counts render batches (window.__renders) and notes when the share's chip and size show the wanted state.</summary>
     private const string PageProbe = """
         (() => {
@@ -97,6 +100,9 @@ internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, C
             var rendersA0 = await SumAsync(pagesA, "window.__renders");
             var rendersB0 = await SumAsync(pagesB, "window.__renders");
             var resize = portal.Get<ResizeShareService>();
+            var trace = ContentionTrace.Shared;
+            var hits = new List<object>();
+            trace.Start();
             for (var round = 1; round <= rounds; round++)
             {
                 var size = 1 + round;
@@ -121,6 +127,11 @@ internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, C
                         continue;
                     }
                     var dom = hit.GetProperty("dom").GetDouble();
+                    hits.Add(new
+                    {
+                        round, share = sharesB[i], dom = trace.FromUnix(dom), batch = trace.FromUnix(hit.GetProperty("batch").GetDouble()),
+                        publishes = publishes.GetValueOrDefault(sharesB[i])?.Select(trace.FromUnix).ToList(),
+                    });
                     // The final state's Publish is the share's last nudge before the page showed it.
                     var before = publishes.GetValueOrDefault(sharesB[i])?.Where(t => t <= dom + 1).ToList();
                     if (before is { Count: > 0 })
@@ -136,6 +147,9 @@ internal sealed class OpenPagesUnderLoad(BenchPortal portal, ShareWatch watch, C
                 }
                 await log.WriteLineAsync(Fmt.Inv($"  round {round}: {sharesB.Count} extends at once, {pagesB.Count} of them watched: {result.PublishToDom.Describe()}"));
             }
+            await trace.StopAsync();
+            if (TraceFile is { } file)
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { hits, spans = trace.Spans, pool = trace.Pool.ToList() }), ct);
             await Task.Delay(500, ct);
             result.RendersA = await SumAsync(pagesA, "window.__renders") - rendersA0;
             result.RendersB = await SumAsync(pagesB, "window.__renders") - rendersB0;
