@@ -18,7 +18,7 @@ public static class WriteTurns
     /// <summary>Waits for this database's turn; dispose the answer to end it. Never take a turn inside another one.</summary>
     public static async ValueTask<Turn> TakeAsync(PortalDbContext db, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql() || db.Database.GetDbConnection() is not SqliteConnection sqlite)
+        if (db.Database.GetDbConnection() is not SqliteConnection sqlite)
             return default;
         var turn = Turns.GetOrAdd(sqlite.DataSource, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(ct);
@@ -26,12 +26,9 @@ public static class WriteTurns
     }
 
     /// <summary>Whether a writer of this process holds this database's turn now (false on PostgreSQL).</summary>
-    public static bool IsTaken(IDbContextFactory<PortalDbContext> dbFactory)
-    {
-        using var db = dbFactory.CreateDbContext();
-        return db.Database.GetDbConnection() is SqliteConnection sqlite
-               && Turns.TryGetValue(sqlite.DataSource, out var turn) && turn.CurrentCount == 0;
-    }
+    public static bool IsTaken(PortalDbContext db) =>
+        db.Database.GetDbConnection() is SqliteConnection sqlite
+        && Turns.TryGetValue(sqlite.DataSource, out var turn) && turn.CurrentCount == 0;
 
     public readonly struct Turn(SemaphoreSlim? held) : IDisposable
     {

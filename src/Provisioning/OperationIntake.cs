@@ -48,8 +48,7 @@ public sealed class OperationIntake(
         Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, CancellationToken ct, string? onDuplicate = null,
         bool refusesFromSnapshot = false)
     {
-        if (refusesFromSnapshot && WriteTurns.IsTaken(dbFactory)
-            && await SnapshotRefusal.TryAsync(dbFactory, decide, time.GetUtcNow().UtcDateTime, ct) is { } refusal)
+        if (refusesFromSnapshot && await SnapshotRefusal.TryAsync(dbFactory, decide, time.GetUtcNow().UtcDateTime, ct) is { } refusal)
             return refusal;
         // A reservation that lost a race to a concurrent one is decided again against the new usage.
         for (var attempt = 1; ; attempt++)

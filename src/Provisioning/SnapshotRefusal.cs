@@ -13,12 +13,15 @@ namespace ZfsPortal.Provisioning;
 /// </summary>
 internal static class SnapshotRefusal
 {
-    /// <summary>The refusal the committed state gives, or null when it would accept (or this is not SQLite).</summary>
+    /// <summary>
+    /// While another writer of the process holds the turn: the refusal the committed state gives, or null when it would
+    /// accept. Null at once when the turn is free (the decision takes it without waiting) and on PostgreSQL (no turns).
+    /// </summary>
     public static async Task<CommandResult?> TryAsync(IDbContextFactory<PortalDbContext> dbFactory,
         Func<PortalDbContext, QueuedWork, Task<CommandResult>> decide, DateTime now, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (db.Database.IsNpgsql())
+        if (!WriteTurns.IsTaken(db))
             return null;
         await db.Database.OpenConnectionAsync(ct);
         // DEFERRED: one read snapshot from the first SELECT on, and no write lock asked for.
