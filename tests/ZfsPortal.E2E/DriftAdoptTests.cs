@@ -59,9 +59,11 @@ public sealed class DriftAdoptTests(PortalFixture portal)
                     var row = tenant.Page.Locator("[data-testid=share-row]", new() { HasText = name });
                     await Expect(row).ToHaveCountAsync(1);
                     await row.Locator("a").ClickAsync();
-                    // The list shows a status chip per share too, and enhanced navigation changes the URL before the new page
-                    // renders: wait for a cell only the share's own page has before reading its status.
+                    // The list shows a status chip per share too, and enhanced navigation patches the share page into the
+                    // list's DOM: for a moment both are there (a clean-clone run read three chips). Wait for a cell only the
+                    // share's own page has and for the list's rows to be gone before reading its status.
                     await Expect(tenant.Page.Locator("[data-testid=share-size]")).ToHaveCountAsync(1, new() { Timeout = StateTimeoutMs });
+                    await Expect(tenant.Page.Locator("[data-testid=share-row]")).ToHaveCountAsync(0, new() { Timeout = StateTimeoutMs });
                     await Expect(tenant.Page.Locator("[data-testid=share-status]")).ToHaveTextAsync(Exactly("available"), new() { Timeout = StateTimeoutMs });
                     await Expect(tenant.Page.Locator("[data-testid=share-size]")).ToHaveTextAsync("2 GiB");
                     await Expect(tenant.Page.Locator("[data-testid=share-dataset]")).ToHaveTextAsync(dataset);
