@@ -70,6 +70,8 @@ else
   readonly GUARD_BIN="/usr/local/sbin/zfsportal-guard-$SSH_USER" GUARD_CONF="/etc/zfsportal-guard-$SSH_USER.conf"
   readonly EXPORTS_FILE="/etc/exports.d/zfsportal-$SSH_USER.exports"
 fi
+# The guard's program, imported by the stub at $GUARD_BIN with its bytecode compiled beside it (storage-host/guard.sh).
+readonly GUARD_LIB="/usr/local/lib/${GUARD_BIN##*/}"
 readonly LOCK_FILE=/run/lock/zfsportal-host.lock
 POLICY_RC_D=/usr/sbin/policy-rc.d   # variable only so that a test can point it elsewhere
 # The user's GECOS field marks it as ours: `up` adopts and `down` deletes only a user carrying it.

@@ -4,7 +4,9 @@
 # pool below the dataset prefixes, and refuses anything else (see storage-host/zfsportal-guard).
 #   guard_config_content          $GUARD_CONF: pools, dataset prefixes, the pool's mount point, the three tool paths
 #   guard_program_content         the program from storage-host/zfsportal-guard with this host's CONFIG line
-#   ensure_guard                  writes both root-owned, then checks the program admits and refuses as it should
+#   guard_stub_content            $GUARD_BIN, what sudoers names: imports the program from $GUARD_LIB
+#   ensure_guard                  writes all three root-owned, compiles the program's bytecode, then checks the
+#                                 guard admits and refuses as it should
 #   guard_status                  `status`: the program and its config are there, root-owned
 #   remove_guard                  what `down` takes away
 #   ensure_exports_dir, exports_file_status, remove_exports_file
@@ -39,6 +41,41 @@ guard_program_content() {
   sed "s|^CONFIG = \"/etc/zfsportal-guard.conf\"\$|CONFIG = \"$GUARD_CONF\"|" "$src"
 }
 
+# The guard starts once for every command the portal sends: a program run as a script is compiled anew each time
+# (14 ms of its 70 here), a module imported keeps its bytecode in __pycache__. Before it imports anything, the stub
+# refuses when the directory, the program or the cache could be written by anyone but root (sudo runs the stub as root;
+# whoever could write there would choose what root runs).
+guard_stub_content() {
+  cat <<EOF
+#!$PYTHON3 -IS
+# Written by scripts/storage-host.sh (ZfsPortal): the guard sudoers lets $SSH_USER run as root. The program is
+# $GUARD_LIB/zfsportal_guard.py (storage-host/zfsportal-guard); this stub imports it with its compiled bytecode.
+import os
+import sys
+
+LIB = "$GUARD_LIB"
+PROGRAM = LIB + "/zfsportal_guard.py"
+
+
+def root_only(path, is_dir):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return st.st_uid == 0 and not st.st_mode & 0o022 and (os.path.isdir(path) if is_dir else os.path.isfile(path))
+
+
+if not (root_only(LIB, True) and root_only(LIB + "/__pycache__", True) and root_only(PROGRAM, False)):
+    print(f"zfsportal-guard: refused: {LIB}, its __pycache__ and {PROGRAM} must be root's and writable by root only"
+          " (run scripts/storage-host.sh up)", file=sys.stderr)
+    sys.exit(126)
+sys.path.insert(0, LIB)
+import zfsportal_guard  # noqa: E402
+
+sys.exit(zfsportal_guard.main(sys.argv[1:]))
+EOF
+}
+
 ensure_guard() {
   [[ -x $PYTHON3 ]] || die "$PYTHON3 is missing (the guard is a python3 program; python3 comes with nfs-common)"
   # Built before anything is written: a `die` inside a process substitution would not stop the write.
@@ -47,7 +84,13 @@ ensure_guard() {
   prog=$(guard_program_content) || exit 1
   write_file "$GUARD_CONF" 644 root:root <<<"$conf"
   (( WROTE )) && changed "guard: wrote $GUARD_CONF"
-  write_file "$GUARD_BIN" 755 root:root <<<"$prog"
+  install -d -m 0755 -o root -g root "$GUARD_LIB" "$GUARD_LIB/__pycache__"
+  chmod 0755 "$GUARD_LIB" "$GUARD_LIB/__pycache__"; chown root:root "$GUARD_LIB" "$GUARD_LIB/__pycache__"
+  write_file "$GUARD_LIB/zfsportal_guard.py" 644 root:root <<<"$prog"
+  (( WROTE )) && changed "guard: installed $GUARD_LIB/zfsportal_guard.py"
+  "$PYTHON3" -I -S -c 'import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True)' "$GUARD_LIB/zfsportal_guard.py" ||
+    die "guard: cannot compile $GUARD_LIB/zfsportal_guard.py"
+  write_file "$GUARD_BIN" 755 root:root < <(guard_stub_content)
   (( WROTE )) && changed "guard: installed $GUARD_BIN"
   # Dry checks as root: a read it must admit, a destroy of a pool that does not exist it must refuse.
   local out rc=0
@@ -92,12 +135,13 @@ remove_guard() {
     if [[ -e $f ]]; then rm -f "$f"; changed "down: removed $f"; fi
     rm -f "${f%/*}/.${f##*/}".* 2>/dev/null || true   # leftovers of write_file
   done
+  if [[ -d $GUARD_LIB ]]; then rm -rf "$GUARD_LIB"; changed "down: removed $GUARD_LIB"; fi
 }
 
 # guard_status: one line for the program and one for its config (root-owned, as `up` writes them); 1 if either is not.
 guard_status() {
   local ok=0 f want
-  for f in "$GUARD_BIN" "$GUARD_CONF"; do
+  for f in "$GUARD_BIN" "$GUARD_CONF" "$GUARD_LIB/zfsportal_guard.py"; do
     want="644 root:root"; [[ $f == "$GUARD_BIN" ]] && want="755 root:root"
     if [[ -f $f && ! -L $f && $(stat -c '%a %U:%G' "$f") == "$want" ]]; then echo "  ok    guard file $f ($want)"
     else echo "  FAIL  guard file $f missing or not $want (run 'up')"; ok=1; fi
