@@ -84,12 +84,14 @@ ensure_guard() {
   prog=$(guard_program_content) || exit 1
   write_file "$GUARD_CONF" 644 root:root <<<"$conf"
   (( WROTE )) && changed "guard: wrote $GUARD_CONF"
-  install -d -m 0755 -o root -g root "$GUARD_LIB" "$GUARD_LIB/__pycache__"
-  chmod 0755 "$GUARD_LIB" "$GUARD_LIB/__pycache__"; chown root:root "$GUARD_LIB" "$GUARD_LIB/__pycache__"
+  install -d -m 0755 -o root -g root "$GUARD_LIB" "$GUARD_LIB/__pycache__"   # sets mode and owner of existing ones too
   write_file "$GUARD_LIB/zfsportal_guard.py" 644 root:root <<<"$prog"
   (( WROTE )) && changed "guard: installed $GUARD_LIB/zfsportal_guard.py"
-  "$PYTHON3" -I -S -c 'import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True)' "$GUARD_LIB/zfsportal_guard.py" ||
-    die "guard: cannot compile $GUARD_LIB/zfsportal_guard.py"
+  # Compiled only when the program changed or its cache is empty: an unchanged `up` rewrites nothing.
+  if (( WROTE )) || [[ -z $(ls -A "$GUARD_LIB/__pycache__") ]]; then
+    "$PYTHON3" -IS -c 'import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True)' "$GUARD_LIB/zfsportal_guard.py" ||
+      die "guard: cannot compile $GUARD_LIB/zfsportal_guard.py"
+  fi
   write_file "$GUARD_BIN" 755 root:root < <(guard_stub_content)
   (( WROTE )) && changed "guard: installed $GUARD_BIN"
   # Dry checks as root: a read it must admit, a destroy of a pool that does not exist it must refuse.
@@ -138,7 +140,7 @@ remove_guard() {
   if [[ -d $GUARD_LIB ]]; then rm -rf "$GUARD_LIB"; changed "down: removed $GUARD_LIB"; fi
 }
 
-# guard_status: one line for the program and one for its config (root-owned, as `up` writes them); 1 if either is not.
+# guard_status: one line each for the stub, its config and the program (root-owned, as `up` writes them); 1 if any is not.
 guard_status() {
   local ok=0 f want
   for f in "$GUARD_BIN" "$GUARD_CONF" "$GUARD_LIB/zfsportal_guard.py"; do
